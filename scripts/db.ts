@@ -1,0 +1,45 @@
+/**
+ * `npm run db:migrate | db:seed | db:reset`. Works against DATABASE_URL or the embedded cluster
+ * (started for the duration of the command).
+ */
+import { loadDotEnv, resolveDatabase } from './lib/database-urls';
+import { migrateDatabase } from '../src/server/db/migrate';
+import postgres from 'postgres';
+
+const command = process.argv[2];
+const log = (line: string) => console.log(`[db] ${line}`);
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  if (!['migrate', 'seed', 'reset'].includes(command ?? '')) throw new Error('usage: tsx scripts/db.ts migrate|seed|reset');
+  if (command === 'reset' && process.env.NODE_ENV === 'production') {
+    throw new Error('db:reset refuses to run with NODE_ENV=production');
+  }
+  const database = await resolveDatabase(log);
+  try {
+    if (command === 'reset') {
+      const sql = postgres(database.adminUrl, { max: 1, onnotice: () => {} });
+      await sql.unsafe('DROP SCHEMA IF EXISTS public CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; CREATE SCHEMA public;');
+      await sql.end();
+      log('schema dropped');
+    }
+    await migrateDatabase(database.adminUrl, database.appUrl);
+    log('migrations applied');
+    if (command === 'seed' || command === 'reset') {
+      process.env.DATABASE_URL = database.appUrl;
+      const { createDatabase } = await import('../src/server/db/client');
+      const { seedDemoData, DEMO_USER } = await import('../src/server/db/seed');
+      const db = createDatabase(database.appUrl, 1);
+      await seedDemoData(db);
+      await db.$client.end();
+      log(`demo data present (${DEMO_USER.email} / ${DEMO_USER.password})`);
+    }
+  } finally {
+    await database.embedded?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`[db] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+/**
+ * Applying and inspecting migrations (FND-5). Used by the launcher, `npm run db:migrate`,
+ * the test harness and the readiness probe.
+ */
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import journal from '../../../drizzle/meta/_journal.json';
+
+export const MIGRATIONS_FOLDER = 'drizzle';
+
+/**
+ * Applies pending migrations as the owner role, then grants the app role row-level privileges
+ * (and nothing else) on every table.
+ */
+export async function migrateDatabase(adminUrl: string, appUrl: string): Promise<void> {
+  const client = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+    const appRole = decodeURIComponent(new URL(appUrl).username);
+    const [{ current } = { current: '' }] = await client<{ current: string }[]>`SELECT current_user AS current`;
+    if (appRole && appRole !== current) await grantAppRole(client, appRole);
+  } finally {
+    await client.end();
+  }
+}
+
+async function grantAppRole(sql: postgres.Sql, role: string): Promise<void> {
+  const r = `"${role.replaceAll('"', '""')}"`;
+  await sql.unsafe(`
+    GRANT USAGE ON SCHEMA public TO ${r};
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r};
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r};
+    GRANT USAGE ON SCHEMA drizzle TO ${r};
+    GRANT SELECT ON drizzle.__drizzle_migrations TO ${r};
+  `);
+}
+
+/** Tags of migrations in drizzle/ that the database has not applied yet (oldest first). */
+export async function pendingMigrations(sql: postgres.Sql): Promise<string[]> {
+  let applied = 0;
+  try {
+    const [row] = await sql<{ last: string | null }[]>`SELECT max(created_at)::text AS last FROM drizzle.__drizzle_migrations`;
+    applied = Number(row?.last ?? 0);
+  } catch {
+    applied = 0; // no migrations table yet: everything is pending
+  }
+  return journal.entries.filter((e) => e.when > applied).map((e) => e.tag);
+}

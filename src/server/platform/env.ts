@@ -1,0 +1,99 @@
+/**
+ * The one typed, validated view of the process environment (FND-4).
+ *
+ * Every variable the server reads is declared here and documented in `.env.example`.
+ * A missing or malformed value fails at start with a message naming the variable;
+ * in production, dev-only switches refuse to start.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const optionalUrl = z.string().url().optional();
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /** Connection the app uses (a non-owner role). Set by the launcher when PostgreSQL is embedded. */
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+    /** Owner connection used for migrations; defaults to DATABASE_URL. */
+    DATABASE_ADMIN_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    /** Public origin of the app, used in links in emails and OAuth callbacks. */
+    APP_URL: z.string().url().default('http://localhost:3000'),
+    /** Secret(s) for signing; comma-separated, first one signs, all verify. */
+    AUTH_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    AUTH_GITHUB_ID: z.string().min(1).optional(),
+    AUTH_GITHUB_SECRET: z.string().min(1).optional(),
+    AUTH_GOOGLE_ID: z.string().min(1).optional(),
+    AUTH_GOOGLE_SECRET: z.string().min(1).optional(),
+    AUTH_OIDC_ISSUER: optionalUrl,
+    AUTH_OIDC_ID: z.string().min(1).optional(),
+    AUTH_OIDC_SECRET: z.string().min(1).optional(),
+    AUTH_OIDC_NAME: z.string().min(1).default('SSO'),
+    /** SMTP transport (smtp://user:pass@host:port). Without it, mail goes to the dev mailbox. */
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+    MAIL_FROM: z.string().min(3).default('Kanso <no-reply@kanso.localhost>'),
+    /** Dev-only: store mail in the database and show it at /dev/mailbox. */
+    DEV_MAILBOX: bool.default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SENTRY_DSN: optionalUrl,
+    NEXT_PUBLIC_SENTRY_DSN: optionalUrl,
+    SENTRY_ENVIRONMENT: z.string().default('development'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') {
+      if (env.DEV_MAILBOX) {
+        ctx.addIssue({ code: 'custom', path: ['DEV_MAILBOX'], message: 'is a dev-only switch and must not be set in production' });
+      }
+      if (!env.SMTP_URL) {
+        ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production (no mail transport otherwise)' });
+      }
+    }
+    const pairs: Array<[keyof typeof env, keyof typeof env]> = [
+      ['AUTH_GITHUB_ID', 'AUTH_GITHUB_SECRET'],
+      ['AUTH_GOOGLE_ID', 'AUTH_GOOGLE_SECRET'],
+      ['AUTH_OIDC_ID', 'AUTH_OIDC_SECRET'],
+      ['AUTH_OIDC_ISSUER', 'AUTH_OIDC_ID'],
+    ];
+    for (const [a, b] of pairs) {
+      if (Boolean(env[a]) !== Boolean(env[b])) {
+        ctx.addIssue({ code: 'custom', path: [env[a] ? b : a], message: `must be set together with ${env[a] ? a : b}` });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses an environment object; throws an EnvError naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings mean "unset" (a blank line in .env must not count as a value).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`));
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process, parsed once on first use. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests that change process.env call this to re-read it. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
