@@ -44,6 +44,7 @@ CREATE TABLE "users" (
 	"image" text,
 	"password_hash" text,
 	"locale" text DEFAULT 'en' NOT NULL,
+	"is_platform_admin" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );

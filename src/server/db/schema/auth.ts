@@ -1,6 +1,6 @@
 /** Identity: users, linked OAuth accounts, server-side sessions, one-time tokens (AUTH-1, AUTH-2). */
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const users = pgTable(
   'users',
@@ -14,6 +14,8 @@ export const users = pgTable(
     /** argon2id PHC string; null for accounts that only use OAuth or magic links. */
     passwordHash: text('password_hash'),
     locale: text('locale').notNull().default('en'),
+    /** Operators of the whole service (back office); set by `npm run cli -- admin:create`. */
+    isPlatformAdmin: boolean('is_platform_admin').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },

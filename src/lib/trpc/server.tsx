@@ -1,0 +1,44 @@
+import 'server-only';
+/** Server components prefetch through the same router and hydrate the client cache. */
+import { dehydrate, HydrationBoundary, type QueryClient } from '@tanstack/react-query';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import { cookies, headers } from 'next/headers';
+import { cache, type ReactNode } from 'react';
+import { appRouter, createCaller } from '@/server/api/root';
+import { createContext, isSecureRequest } from '@/server/api/trpc';
+import { makeQueryClient } from './query-client';
+
+const createRscContext = cache(async () => {
+  const [h, c] = await Promise.all([headers(), cookies()]);
+  const proto = h.get('x-forwarded-proto') ?? 'http';
+  return createContext({
+    headers: h,
+    secure: isSecureRequest(h, `${proto}://${h.get('host') ?? 'localhost'}/`),
+    cookies: {
+      get: (name) => c.get(name)?.value,
+      // Server components cannot set cookies; mutations go through the route handler.
+      set: () => {},
+      delete: () => {},
+    },
+  });
+});
+
+export const getQueryClient = cache(makeQueryClient);
+
+export const trpc = createTRPCOptionsProxy({ ctx: createRscContext, router: appRouter, queryClient: getQueryClient });
+
+/** Direct server-side calls (no cache), e.g. for redirects in layouts. */
+export const serverCaller = cache(async () => createCaller(await createRscContext()));
+
+/** The signed-in session of this request (null when signed out). */
+export async function getSession() {
+  return (await createRscContext()).session;
+}
+
+export function prefetch(options: Parameters<QueryClient['prefetchQuery']>[0]): void {
+  void getQueryClient().prefetchQuery(options);
+}
+
+export function HydrateClient({ children }: { children: ReactNode }) {
+  return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;
+}

@@ -1,0 +1,50 @@
+/**
+ * Request middleware (Next 16 `proxy`, Node runtime): request id, baseline security headers,
+ * locale routing and the auth gate for signed-in areas.
+ */
+import createIntlMiddleware from 'next-intl/middleware';
+import { NextResponse, type NextRequest } from 'next/server';
+import { routing, isLocale } from '@/i18n/routing';
+import { securityHeaders } from '@/server/platform/security-headers';
+
+const handleI18nRouting = createIntlMiddleware(routing);
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+/** Paths under /[locale]/ that need a session; the page itself validates the session row. */
+const PROTECTED = /^\/(?:w|onboarding|account)(?:\/|$)/;
+const SESSION_COOKIES = ['kanso.session', '__Secure-kanso.session'];
+
+export function proxy(request: NextRequest) {
+  const incoming = request.headers.get('x-request-id');
+  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  request.headers.set('x-request-id', requestId);
+  const { pathname } = request.nextUrl;
+
+  let response: NextResponse;
+  if (pathname.startsWith('/api/')) {
+    response = NextResponse.next({ request: { headers: request.headers } });
+  } else {
+    const [, maybeLocale, ...rest] = pathname.split('/');
+    const localPath = `/${rest.join('/')}`;
+    const signedIn = SESSION_COOKIES.some((name) => request.cookies.has(name));
+    if (isLocale(maybeLocale) && PROTECTED.test(localPath) && !signedIn) {
+      const url = request.nextUrl.clone();
+      url.pathname = `/${maybeLocale}/sign-in`;
+      url.search = `?callbackUrl=${encodeURIComponent(pathname + request.nextUrl.search)}`;
+      response = NextResponse.redirect(url);
+    } else {
+      response = handleI18nRouting(request);
+    }
+  }
+
+  response.headers.set('x-request-id', requestId);
+  for (const [name, value] of Object.entries(securityHeaders(process.env.NODE_ENV === 'production'))) {
+    response.headers.set(name, value);
+  }
+  return response;
+}
+
+export const config = {
+  // Everything except Next internals and files with an extension (icons, manifest, …).
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.[a-zA-Z0-9]+$).*)'],
+};

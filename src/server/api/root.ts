@@ -1,0 +1,12 @@
+/** The appRouter: one sub-router per domain. */
+import { createCallerFactory, router } from './trpc';
+import { userRouter } from './routers/user';
+import { workspaceRouter } from './routers/workspace';
+
+export const appRouter = router({
+  user: userRouter,
+  workspace: workspaceRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { ROLES } from '@/lib/permissions';
+import {
+  createWorkspace,
+  deleteWorkspace,
+  listWorkspacesForUser,
+  renameWorkspace,
+} from '@/server/workspaces/workspace-service';
+import { authedProcedure, router, workspaceProcedure } from '../trpc';
+
+const workspaceName = z.string().trim().min(2).max(64);
+const workspaceSummary = z.object({ id: z.string().uuid(), name: z.string(), slug: z.string(), role: z.enum(ROLES) });
+
+export const workspaceRouter = router({
+  list: authedProcedure
+    .input(z.void())
+    .output(z.array(workspaceSummary))
+    .query(({ ctx }) => listWorkspacesForUser(ctx.db, ctx.user.id)),
+
+  create: authedProcedure
+    .input(z.object({ name: workspaceName }))
+    .output(workspaceSummary)
+    .mutation(({ ctx, input }) => createWorkspace(ctx.db, ctx.user.id, input.name)),
+
+  get: workspaceProcedure('workspace:read')
+    .output(workspaceSummary)
+    .query(({ ctx }) => ({ ...ctx.workspace, role: ctx.role })),
+
+  rename: workspaceProcedure('workspace:update')
+    .input(z.object({ name: workspaceName }))
+    .output(z.object({ name: z.string() }))
+    .mutation(({ ctx, input }) => renameWorkspace(ctx.db, ctx.workspace.id, input.name)),
+
+  delete: workspaceProcedure('workspace:delete')
+    .input(z.object({ confirmation: z.string().max(64) }))
+    .output(z.object({ deleted: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      await deleteWorkspace(ctx.db, ctx.workspace, input.confirmation);
+      return { deleted: true as const };
+    }),
+});

@@ -1,0 +1,166 @@
+/**
+ * tRPC: 1. context → 2. init → 3. procedure tiers.
+ *
+ * Tiers: `publicProcedure`, `authedProcedure` (a valid server-side session), `workspaceProcedure(p)`
+ * (a member of the workspace named by `workspaceSlug` whose role holds permission `p`), and
+ * `platformAdminProcedure` (operators). Every procedure declares `.input()` and `.output()`.
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import { and, eq } from 'drizzle-orm';
+import superjson from 'superjson';
+import { z } from 'zod';
+import { isLocale, routing, type Locale } from '@/i18n/routing';
+import { can, type Permission, type Role } from '@/lib/permissions';
+import { sessionCookieName, validateSessionToken, type CurrentSession } from '@/server/auth/session';
+import { db, type Database } from '@/server/db/client';
+import { workspaceMembers, workspaces } from '@/server/db/schema';
+import { AppError, isAppError } from '@/server/platform/errors';
+import { logger, type Logger } from '@/server/platform/logger';
+import { localiseError, toTRPCError } from './errors';
+
+// ─── 1. Context ────────────────────────────────────────────────────────────────────────────────
+
+/** Writes cookies on the response (route handler) or records them (tests). */
+export interface CookieJar {
+  get(name: string): string | undefined;
+  set(name: string, value: string, options: { expires?: Date; maxAge?: number }): void;
+  delete(name: string): void;
+}
+
+export interface Context {
+  db: Database;
+  session: CurrentSession | null;
+  requestId: string;
+  log: Logger;
+  locale: Locale;
+  ip: string | null;
+  userAgent: string | null;
+  /** Whether the request arrived over HTTPS (decides `Secure` and the cookie name). */
+  secure: boolean;
+  cookies: CookieJar;
+}
+
+export function parseCookies(header: string | null): Map<string, string> {
+  const jar = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const index = part.indexOf('=');
+    if (index > 0) jar.set(part.slice(0, index).trim(), decodeURIComponent(part.slice(index + 1).trim()));
+  }
+  return jar;
+}
+
+export interface ContextInput {
+  headers: Headers;
+  cookies: CookieJar;
+  /** Whether the request arrived over HTTPS (see `isSecureRequest`). */
+  secure: boolean;
+  database?: Database;
+}
+
+/** HTTPS as seen by the client: the proxy's x-forwarded-proto, else the request URL's scheme. */
+export function isSecureRequest(headers: Headers, url: string): boolean {
+  return (headers.get('x-forwarded-proto') ?? new URL(url).protocol.replace(':', '')) === 'https';
+}
+
+export async function createContext({ headers, cookies, secure, database = db() }: ContextInput): Promise<Context> {
+  const requestId = headers.get('x-request-id') ?? crypto.randomUUID();
+  const token = cookies.get(sessionCookieName(secure));
+  const session = token ? await validateSessionToken(database, token) : null;
+  const headerLocale = headers.get('x-kanso-locale');
+  const locale: Locale = isLocale(headerLocale) ? headerLocale : isLocale(session?.user.locale) ? session.user.locale : routing.defaultLocale;
+  return {
+    db: database,
+    session,
+    requestId,
+    log: logger.child({ requestId, userId: session?.user.id }),
+    locale,
+    ip: headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? headers.get('x-real-ip'),
+    userAgent: headers.get('user-agent'),
+    secure,
+    cookies,
+  };
+}
+
+// ─── 2. Init ───────────────────────────────────────────────────────────────────────────────────
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error, ctx }) {
+    const localised = localiseError(error, ctx?.locale ?? routing.defaultLocale);
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      (ctx?.log ?? logger).error({ err: error.cause ?? error }, 'unhandled error in procedure');
+    }
+    return {
+      ...shape,
+      message: localised.message,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        appCode: localised.appCode,
+        fieldErrors: localised.fieldErrors,
+        requestId: ctx?.requestId ?? null,
+      },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const router = t.router;
+
+// ─── 3. Procedures ─────────────────────────────────────────────────────────────────────────────
+
+/** AppErrors thrown by services become typed tRPC errors; timing is logged. */
+const base = t.procedure.use(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const ms = Math.round(performance.now() - started);
+  if (!result.ok) {
+    const cause = result.error.cause;
+    ctx.log.info({ path, type, ms, code: isAppError(cause) ? cause.code : result.error.code }, 'trpc call failed');
+    if (isAppError(cause)) throw toTRPCError(cause);
+  } else {
+    ctx.log.debug({ path, type, ms }, 'trpc call');
+  }
+  return result;
+});
+
+export const publicProcedure = base;
+
+export const authedProcedure = base.use(({ ctx, next }) => {
+  if (!ctx.session) throw toTRPCError(new AppError('UNAUTHORIZED', 'generic.unauthorized'));
+  return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user } });
+});
+
+export const workspaceSlugSchema = z.string().min(1).max(64);
+
+/**
+ * Members of `input.workspaceSlug` whose role holds `permission`. Non-members get NOT_FOUND (the
+ * workspace's existence is not revealed); members without the permission get FORBIDDEN.
+ */
+export function workspaceProcedure(permission: Permission) {
+  return authedProcedure.input(z.object({ workspaceSlug: workspaceSlugSchema })).use(async ({ ctx, input, next }) => {
+    const [row] = await ctx.db
+      .select({ id: workspaces.id, slug: workspaces.slug, name: workspaces.name, role: workspaceMembers.role })
+      .from(workspaces)
+      .innerJoin(workspaceMembers, and(eq(workspaceMembers.workspaceId, workspaces.id), eq(workspaceMembers.userId, ctx.user.id)))
+      .where(eq(workspaces.slug, input.workspaceSlug));
+    if (!row) throw toTRPCError(new AppError('NOT_FOUND', 'workspace.notFound'));
+    const role: Role = row.role;
+    if (!can(role, permission)) throw toTRPCError(new AppError('FORBIDDEN', 'generic.forbidden'));
+    return next({
+      ctx: {
+        ...ctx,
+        workspace: { id: row.id, slug: row.slug, name: row.name },
+        role,
+        log: ctx.log.child({ workspaceId: row.id }),
+      },
+    });
+  });
+}
+
+export const platformAdminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.user.isPlatformAdmin) throw toTRPCError(new AppError('FORBIDDEN', 'generic.forbidden'));
+  return next();
+});
+
+export { TRPCError };

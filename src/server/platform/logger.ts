@@ -1,0 +1,42 @@
+/**
+ * Structured JSON logs (OBS-1). Each request gets a child logger carrying its request id,
+ * and user/workspace ids once known. Secrets are redacted by path.
+ */
+import pino from 'pino';
+
+export const REDACT_PATHS = [
+  'password',
+  '*.password',
+  '*.newPassword',
+  '*.currentPassword',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'authorization',
+  '*.authorization',
+  'cookie',
+  '*.cookie',
+  'headers.cookie',
+  'headers.authorization',
+  '*.headers.cookie',
+  '*.headers.authorization',
+];
+
+export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}) {
+  return pino(
+    {
+      level: options.level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+      base: { service: 'kanso-web' },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.destination,
+  );
+}
+
+export type Logger = pino.Logger;
+
+const globalForLogger = globalThis as unknown as { kansoLogger?: Logger };
+export const logger: Logger = (globalForLogger.kansoLogger ??= createLogger());
