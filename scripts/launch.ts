@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   try {
     await migrateDatabase(database.adminUrl, database.appUrl);
     log('migrations applied');
-    const childEnv: NodeJS.ProcessEnv = {
+    const childEnv: Record<string, string | undefined> = {
       ...process.env,
       DATABASE_URL: database.appUrl,
       DATABASE_ADMIN_URL: database.adminUrl,
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       // The realtime sidecar and the job worker are added here as they land.
     ];
     for (const spec of children) {
-      const child = spawn(spec.command, spec.args, { env: childEnv, stdio: 'inherit' });
+      const child = spawn(spec.command, spec.args, { env: childEnv as NodeJS.ProcessEnv, stdio: 'inherit' });
       running.set(spec.name, child);
       child.on('exit', (code, signal) => {
         if (stopping) return;

@@ -1,3 +1,5 @@
+import Link from 'next/link';
+
 // Requests outside any locale (e.g. /xx/unknown) land here; they have no translations yet.
 export default function GlobalNotFound() {
   return (
@@ -5,7 +7,7 @@ export default function GlobalNotFound() {
       <body style={{ fontFamily: 'system-ui', padding: '4rem', textAlign: 'center' }}>
         <h1>404</h1>
         <p>
-          <a href="/">Kanso</a>
+          <Link href="/">Kanso</Link>
         </p>
       </body>
     </html>

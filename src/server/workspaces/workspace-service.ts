@@ -1,6 +1,7 @@
 /** Workspaces, first cut (TEN-1): create with a unique slug, list, rename, delete (cascades). */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Role } from '@/lib/permissions';
+import { slugify } from '@/lib/slug';
 import type { Database } from '@/server/db/client';
 import { workspaceMembers, workspaces } from '@/server/db/schema';
 import { AppError } from '@/server/platform/errors';
@@ -12,18 +13,6 @@ export interface WorkspaceSummary {
   name: string;
   slug: string;
   role: Role;
-}
-
-/** "Acme Inc." → "acme-inc"; accents folded; at most 48 characters. */
-export function slugify(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48)
-    .replace(/-+$/g, '');
 }
 
 export async function listWorkspacesForUser(database: Database, userId: string): Promise<WorkspaceSummary[]> {

@@ -1,0 +1,53 @@
+import { TRPCError } from '@trpc/server';
+import { getTranslations, setRequestLocale } from 'next-intl/server';
+import type { ReactNode } from 'react';
+import { SiteHeader } from '@/components/layout/site-header';
+import { UserMenu } from '@/components/layout/user-menu';
+import { WorkspaceSwitcher } from '@/components/workspaces/workspace-switcher';
+import { Button } from '@/components/ui/button';
+import { Link } from '@/i18n/navigation';
+import { serverCaller } from '@/lib/trpc/server';
+
+/**
+ * The workspace shell. Membership is checked on every navigation (no caching), so a removed
+ * member sees "no access" on their very next request, never data.
+ */
+export default async function WorkspaceLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string; slug: string }> }) {
+  const { locale, slug } = await params;
+  setRequestLocale(locale);
+  const caller = await serverCaller();
+  const t = await getTranslations('workspace');
+  const workspace = await caller.workspace.get({ workspaceSlug: slug }).catch((error: unknown) => {
+    if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return null;
+    throw error;
+  });
+  const [workspaces, me] = await Promise.all([caller.workspace.list(), caller.user.me()]);
+
+  if (!workspace) {
+    return (
+      <>
+        <SiteHeader signedIn />
+        <main id="main" className="mx-auto max-w-md px-4 py-24 text-center" data-testid="no-access">
+          <h1 className="text-2xl font-semibold">{t('noAccessTitle')}</h1>
+          <p className="mt-3 text-muted-foreground">{t('noAccessBody')}</p>
+          <Button asChild className="mt-6">
+            <Link href="/w">{t('goHome')}</Link>
+          </Button>
+        </main>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <SiteHeader signedIn>
+        <WorkspaceSwitcher current={workspace} workspaces={workspaces} />
+        <div className="flex-1" />
+        <UserMenu email={me?.email ?? ''} workspaceSlug={workspace.slug} role={workspace.role} />
+      </SiteHeader>
+      <main id="main" className="mx-auto max-w-6xl px-4 py-8">
+        {children}
+      </main>
+    </>
+  );
+}
