@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { loadDotEnv, devAuthSecret, resolveDatabase } from './lib/database-urls';
+import { recordChild, stopStaleChild } from './lib/child-pids';
 import { migrateDatabase } from '../src/server/db/migrate';
 
 const require = createRequire(import.meta.url);
@@ -21,6 +22,14 @@ interface ChildSpec {
   name: string;
   command: string;
   args: string[];
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
 }
 
 async function main(): Promise<void> {
@@ -38,12 +47,12 @@ async function main(): Promise<void> {
         (child) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+            const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 10_000);
             child.once('exit', () => {
               clearTimeout(timer);
               resolve();
             });
-            child.kill('SIGTERM');
+            signalGroup(child, 'SIGTERM');
           }),
       ),
     );
@@ -63,6 +72,7 @@ async function main(): Promise<void> {
       ...process.env,
       DATABASE_URL: database.appUrl,
       DATABASE_ADMIN_URL: database.adminUrl,
+      NEXT_TELEMETRY_DISABLED: '1',
     };
     if (mode === 'dev') {
       childEnv.NODE_ENV = 'development';
@@ -85,8 +95,15 @@ async function main(): Promise<void> {
       // The realtime sidecar and the job worker are added here as they land.
     ];
     for (const spec of children) {
-      const child = spawn(spec.command, spec.args, { env: childEnv as NodeJS.ProcessEnv, stdio: 'inherit' });
+      await stopStaleChild(spec.name, log);
+      const child = spawn(spec.command, spec.args, {
+        env: childEnv as NodeJS.ProcessEnv,
+        stdio: 'inherit',
+        // Its own process group, so stopping it also stops what it spawned (next-server).
+        detached: true,
+      });
       running.set(spec.name, child);
+      recordChild(spec.name, child.pid);
       child.on('exit', (code, signal) => {
         if (stopping) return;
         log(`${spec.name} exited (${signal ?? code}); stopping the rest`);

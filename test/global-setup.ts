@@ -26,8 +26,8 @@ const pgLog = (line: string) => {
 };
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const started = Date.now();
   await sweepStaleRuns(log);
+  const started = Date.now();
 
   const runDir = createRunDir(process.pid);
   let cluster: EmbeddedCluster | undefined;
@@ -64,7 +64,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   log(
     `PostgreSQL on 127.0.0.1:${cluster.port} in ${path.relative(process.cwd(), runDir)}, ` +
-      `template migrated in ${Date.now() - started} ms`,
+      `started and template migrated in ${Date.now() - started} ms`,
   );
   return teardown;
 }

@@ -28,7 +28,7 @@ export async function resolveDatabase(log: (l: string) => void): Promise<Databas
     return { appUrl: process.env.DATABASE_URL, adminUrl: process.env.DATABASE_ADMIN_URL ?? process.env.DATABASE_URL };
   }
   const port = Number(process.env.EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PORT);
-  const cluster = await startEmbeddedPostgres({ dataDir: DATA_DIR, port, log: (l) => process.env.PG_LOG && log(l) });
+  const cluster = await startEmbeddedPostgres({ dataDir: DATA_DIR, port, log: (l) => (process.env.PG_LOG || l.startsWith('found a stale') ? log(l) : undefined) });
   await ensureDatabase(cluster, 'kanso');
   log(`embedded PostgreSQL is up on 127.0.0.1:${port} (data in ${path.relative(process.cwd(), DATA_DIR)}/)`);
   return { appUrl: cluster.appUrl('kanso'), adminUrl: cluster.ownerUrl('kanso'), embedded: cluster };

@@ -76,13 +76,25 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
 export async function stopStaleServer(clusterDir: string, log: (l: string) => void): Promise<void> {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const [pidLine, dirLine] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
   if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return;
+  // After a reboot the pid may belong to something else: only stop a postgres serving this directory.
+  const cmdline = readCmdline(pid);
+  if (path.resolve(dirLine ?? '') !== path.resolve(clusterDir) || !cmdline.includes('postgres')) return;
   log(`found a stale PostgreSQL (pid ${pid}) from an earlier run in ${clusterDir}; stopping it`);
   process.kill(pid, 'SIGINT');
   if (!(await waitFor(() => !processAlive(pid), 15_000))) {
     process.kill(pid, 'SIGKILL');
     await waitFor(() => !processAlive(pid), 5_000);
+  }
+}
+
+function readCmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
   }
 }
 
@@ -169,7 +181,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       await pg.stop();
     },
   };
-  await ensureRoles(cluster.superuserUrl('postgres'), creds);
+  try {
+    await ensureRoles(cluster.superuserUrl('postgres'), creds);
+  } catch (error) {
+    await cluster.stop();
+    throw new Error(
+      `Cannot sign in to the embedded PostgreSQL in ${clusterDir} (${error instanceof Error ? error.message : String(error)}). ` +
+        `Its credentials file ${path.join(dataDir, 'credentials.json')} may be missing or stale: delete ${dataDir} to start fresh.`,
+    );
+  }
   return cluster;
 }
 

@@ -2,12 +2,14 @@
  * Applying and inspecting migrations (FND-5). Used by the launcher, `npm run db:migrate`,
  * the test harness and the readiness probe.
  */
+import path from 'node:path';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import journal from '../../../drizzle/meta/_journal.json';
 
-export const MIGRATIONS_FOLDER = 'drizzle';
+/** drizzle/ of the checkout; every entry point (launcher, scripts, tests, next) runs from the repo root. */
+export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), 'drizzle');
 
 /**
  * Applies pending migrations as the owner role, then grants the app role row-level privileges
@@ -28,6 +30,7 @@ export async function migrateDatabase(adminUrl: string, appUrl: string): Promise
 async function grantAppRole(sql: postgres.Sql, role: string): Promise<void> {
   const r = `"${role.replaceAll('"', '""')}"`;
   await sql.unsafe(`
+    REVOKE CREATE ON SCHEMA public FROM PUBLIC;
     GRANT USAGE ON SCHEMA public TO ${r};
     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r};
     GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r};
@@ -42,8 +45,11 @@ export async function pendingMigrations(sql: postgres.Sql): Promise<string[]> {
   try {
     const [row] = await sql<{ last: string | null }[]>`SELECT max(created_at)::text AS last FROM drizzle.__drizzle_migrations`;
     applied = Number(row?.last ?? 0);
-  } catch {
-    applied = 0; // no migrations table yet: everything is pending
+  } catch (error) {
+    // No migrations table (42P01) or schema (3F000) yet: everything is pending. Anything else is real.
+    const code = (error as { code?: string }).code;
+    if (code !== '42P01' && code !== '3F000') throw error;
+    applied = 0;
   }
   return journal.entries.filter((e) => e.when > applied).map((e) => e.tag);
 }
