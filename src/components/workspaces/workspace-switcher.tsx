@@ -1,16 +1,21 @@
 'use client';
+import { useQuery } from '@tanstack/react-query';
 import { Check, ChevronsUpDown, Plus } from 'lucide-react';
 import { DropdownMenu } from 'radix-ui';
 import { useTranslations } from 'next-intl';
 import { Link } from '@/i18n/navigation';
+import { useTRPC } from '@/lib/trpc/client';
 
 interface WorkspaceItem {
   name: string;
   slug: string;
 }
 
-export function WorkspaceSwitcher({ current, workspaces }: { current: WorkspaceItem; workspaces: WorkspaceItem[] }) {
+export function WorkspaceSwitcher({ current }: { current: WorkspaceItem }) {
   const t = useTranslations('nav');
+  const trpc = useTRPC();
+  // Prefetched by the server layout, so this renders without a loading state.
+  const { data: workspaces = [current] } = useQuery(trpc.workspace.list.queryOptions());
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger

@@ -1,6 +1,6 @@
 import 'server-only';
 /** Server components prefetch through the same router and hydrate the client cache. */
-import { dehydrate, HydrationBoundary, type QueryClient } from '@tanstack/react-query';
+import { dehydrate, HydrationBoundary, type FetchQueryOptions, type QueryKey } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { cookies, headers } from 'next/headers';
 import { cache, type ReactNode } from 'react';
@@ -35,7 +35,10 @@ export async function getSession() {
   return (await createRscContext()).session;
 }
 
-export function prefetch(options: Parameters<QueryClient['prefetchQuery']>[0]): void {
+/** Starts a query on the server; `HydrateClient` streams its result into the client cache. */
+export function prefetch<TQueryFnData, TError, TData, TQueryKey extends QueryKey>(
+  options: FetchQueryOptions<TQueryFnData, TError, TData, TQueryKey>,
+): void {
   void getQueryClient().prefetchQuery(options);
 }
 

@@ -6,7 +6,7 @@ import { UserMenu } from '@/components/layout/user-menu';
 import { WorkspaceSwitcher } from '@/components/workspaces/workspace-switcher';
 import { Button } from '@/components/ui/button';
 import { Link } from '@/i18n/navigation';
-import { serverCaller } from '@/lib/trpc/server';
+import { HydrateClient, prefetch, serverCaller, trpc } from '@/lib/trpc/server';
 
 /**
  * The workspace shell. Membership is checked on every navigation (no caching), so a removed
@@ -21,7 +21,7 @@ export default async function WorkspaceLayout({ children, params }: { children: 
     if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return null;
     throw error;
   });
-  const [workspaces, me] = await Promise.all([caller.workspace.list(), caller.user.me()]);
+  const me = await caller.user.me();
 
   if (!workspace) {
     return (
@@ -38,16 +38,18 @@ export default async function WorkspaceLayout({ children, params }: { children: 
     );
   }
 
+  // The switcher reads the list from the client cache, hydrated here and kept fresh by invalidation.
+  prefetch(trpc.workspace.list.queryOptions());
   return (
-    <>
+    <HydrateClient>
       <SiteHeader signedIn>
-        <WorkspaceSwitcher current={workspace} workspaces={workspaces} />
+        <WorkspaceSwitcher current={workspace} />
         <div className="flex-1" />
         <UserMenu email={me?.email ?? ''} workspaceSlug={workspace.slug} role={workspace.role} />
       </SiteHeader>
       <main id="main" className="mx-auto max-w-6xl px-4 py-8">
         {children}
       </main>
-    </>
+    </HydrateClient>
   );
 }
