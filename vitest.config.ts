@@ -19,6 +19,8 @@ export default defineConfig({
   },
   test: {
     environment: 'node',
+    // next-intl's ESM imports `next/server` without an extension; let Vite resolve it.
+    server: { deps: { inline: ['next-intl'] } },
     // Child processes rather than worker threads: postgres.js sockets, process.env and signals
     // behave as in the app, and a crashed file cannot take its neighbours down.
     pool: 'forks',
