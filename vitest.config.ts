@@ -19,8 +19,9 @@ export default defineConfig({
   },
   test: {
     environment: 'node',
-    // next-intl's ESM imports `next/server` without an extension; let Vite resolve it.
-    server: { deps: { inline: ['next-intl'] } },
+    // next-intl's and next-auth's ESM import `next/server` (and `next/headers`) without an
+    // extension; let Vite resolve them.
+    server: { deps: { inline: ['next-intl', 'next-auth'] } },
     // Child processes rather than worker threads: postgres.js sockets, process.env and signals
     // behave as in the app, and a crashed file cannot take its neighbours down.
     pool: 'forks',

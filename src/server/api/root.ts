@@ -1,9 +1,11 @@
 /** The appRouter: one sub-router per domain. */
 import { createCallerFactory, router } from './trpc';
+import { authRouter } from './routers/auth';
 import { userRouter } from './routers/user';
 import { workspaceRouter } from './routers/workspace';
 
 export const appRouter = router({
+  auth: authRouter,
   user: userRouter,
   workspace: workspaceRouter,
 });

@@ -1,0 +1,66 @@
+'use server';
+/**
+ * Server actions for the Auth.js flows started from the sign-in page: OAuth/OIDC redirects and
+ * "email me a link". Both end at /<locale>/continue (see src/server/auth/redirect.ts).
+ */
+import { AuthError } from 'next-auth';
+import { getTranslations } from 'next-intl/server';
+import { redirect } from 'next/navigation';
+import { isLocale, routing, type Locale } from '@/i18n/routing';
+import { signIn } from '@/server/auth/auth-config';
+import { enabledOAuthProviders, MAGIC_LINK_PROVIDER_ID } from '@/server/auth/providers';
+import { continuePath } from '@/server/auth/redirect';
+import { emailSchema } from '@/server/auth/schemas';
+import { logger } from '@/server/platform/logger';
+
+export interface MagicLinkState {
+  status: 'idle' | 'sent' | 'error';
+  email?: string;
+  fieldError?: string;
+  message?: string;
+}
+
+function text(formData: FormData, name: string): string {
+  const value = formData.get(name);
+  return typeof value === 'string' ? value : '';
+}
+
+function localeFrom(formData: FormData): Locale {
+  const value = text(formData, 'locale');
+  return isLocale(value) ? value : routing.defaultLocale;
+}
+
+export async function requestMagicLink(_previous: MagicLinkState, formData: FormData): Promise<MagicLinkState> {
+  const locale = localeFrom(formData);
+  const t = await getTranslations({ locale, namespace: 'errors' });
+  const parsed = emailSchema.safeParse(text(formData, 'email'));
+  if (!parsed.success) return { status: 'error', fieldError: t('validation.email') };
+  // rate limit: SEC-2 (magic link, per IP and per address)
+  try {
+    await signIn(MAGIC_LINK_PROVIDER_ID, {
+      email: parsed.data,
+      redirectTo: continuePath(locale, text(formData, 'callbackUrl')),
+      redirect: false,
+    });
+  } catch (error) {
+    logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'auth.magic_link_failed');
+    return { status: 'error', message: t('generic.internal') };
+  }
+  return { status: 'sent', email: parsed.data };
+}
+
+export async function startOAuthSignIn(formData: FormData): Promise<void> {
+  const locale = localeFrom(formData);
+  const provider = text(formData, 'provider');
+  let target = `/${locale}/sign-in?error=Configuration`;
+  if (enabledOAuthProviders().some((p) => p.id === provider)) {
+    try {
+      const url: unknown = await signIn(provider, { redirectTo: continuePath(locale, text(formData, 'callbackUrl')), redirect: false });
+      if (typeof url === 'string') target = url;
+    } catch (error) {
+      logger.warn({ err: error instanceof AuthError ? error.type : 'unknown', provider }, 'auth.oauth_start_failed');
+    }
+  }
+  // Outside the try: redirect() works by throwing.
+  redirect(target);
+}

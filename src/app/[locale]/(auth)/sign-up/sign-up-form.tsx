@@ -1,0 +1,52 @@
+'use client';
+import { useMutation } from '@tanstack/react-query';
+import { useTranslations } from 'next-intl';
+import { useRef, type FormEvent } from 'react';
+import { FormField } from '@/components/ui/form-field';
+import { useRouter } from '@/i18n/navigation';
+import { useTRPC } from '@/lib/trpc/client';
+import { formString, FormError, SubmitButton, useErrorMessage, useFocusFirstError } from '../_components/form-helpers';
+
+const PASSWORD_MIN = 10;
+const PASSWORD_MAX = 128;
+
+export function SignUpForm() {
+  const t = useTranslations('auth');
+  const trpc = useTRPC();
+  const router = useRouter();
+  const formRef = useRef<HTMLFormElement>(null);
+  const signUp = useMutation(
+    trpc.auth.signUp.mutationOptions({
+      onSuccess: ({ email }) => router.push({ pathname: '/verify-email', query: { email } }),
+    }),
+  );
+  const fieldErrors = useFocusFirstError(formRef, signUp.error);
+  const message = useErrorMessage(signUp.error);
+  const pending = signUp.isPending || signUp.isSuccess;
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    signUp.mutate({ email: formString(form, 'email'), password: formString(form, 'password'), name: formString(form, 'name') || undefined });
+  };
+
+  return (
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="sign-up-form">
+      <FormError message={message} />
+      <FormField id="name" label={t('fields.name')} autoComplete="name" maxLength={100} error={fieldErrors.name} />
+      <FormField id="email" type="email" label={t('fields.email')} autoComplete="email" required error={fieldErrors.email} />
+      <FormField
+        id="password"
+        type="password"
+        label={t('fields.password')}
+        autoComplete="new-password"
+        required
+        minLength={PASSWORD_MIN}
+        maxLength={PASSWORD_MAX}
+        hint={t('fields.passwordHint', { min: PASSWORD_MIN })}
+        error={fieldErrors.password}
+      />
+      <SubmitButton pending={pending} label={t('signUp.submit')} pendingLabel={t('signUp.submitting')} />
+    </form>
+  );
+}

@@ -1,0 +1,299 @@
+/**
+ * Email + password accounts (AUTH-1) and the user's own sessions (AUTH-2).
+ *
+ * Decisions (see the report / ADR on sessions):
+ * - Strict verification: an unverified account cannot sign in with its password. The refusal is
+ *   only revealed after the password matched, so it does not enumerate accounts.
+ * - No enumeration: sign-up with a taken address answers exactly like a new sign-up and mails the
+ *   owner instead; forgot-password and resend-verification always answer "if it exists, we sent it".
+ * - Every flow that proves the mailbox (verify link, reset link) marks the email verified; a reset
+ *   and a password change revoke sessions (all of them / all but the current one).
+ * - Mail is sent after the transaction commits (a failed send never leaves a half-written row; the
+ *   user can ask for a new link). Logs carry user ids only, never addresses, passwords or tokens.
+ */
+import 'server-only';
+import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import { isLocale, routing, type Locale } from '@/i18n/routing';
+import type { Database, DbOrTx } from '@/server/db/client';
+import { sessions, users } from '@/server/db/schema';
+import { sendMail } from '@/server/email/mailer';
+import { emails } from '@/server/email/templates';
+import { env } from '@/server/platform/env';
+import { AppError } from '@/server/platform/errors';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
+import { postSignInPath } from './redirect';
+import type { ChangePasswordInput, ResetPasswordInput, SignInInput, SignUpInput } from './schemas';
+import { createSession, deleteSessionByToken, deleteUserSessions, type SessionMeta } from './session';
+import { AUTH_TOKEN_TTL_MS, consumeAuthToken, createAuthToken, invalidateAuthTokens } from './tokens';
+import { describeUserAgent, type DeviceInfo } from './user-agent';
+
+export interface RequestMeta extends SessionMeta {
+  /** The language of the request (used for a new account and for mail to unknown users). */
+  locale: Locale;
+}
+
+export interface IssuedSession {
+  userId: string;
+  token: string;
+  expires: Date;
+  sessionId: string;
+  redirectTo: string;
+}
+
+function localeOf(value: string | null | undefined): Locale {
+  return isLocale(value) ? value : routing.defaultLocale;
+}
+
+/** An absolute link into the app (mail links), e.g. appUrl('/de/verify-email', { token }). */
+export function appUrl(path: string, params?: Record<string, string>): string {
+  const url = new URL(path, env().APP_URL);
+  for (const [key, value] of Object.entries(params ?? {})) url.searchParams.set(key, value);
+  return url.toString();
+}
+
+async function findUserByEmail(database: DbOrTx, email: string) {
+  const [row] = await database
+    .select({
+      id: users.id,
+      email: users.email,
+      passwordHash: users.passwordHash,
+      emailVerified: users.emailVerified,
+      locale: users.locale,
+    })
+    .from(users)
+    .where(eq(users.email, email.trim().toLowerCase()));
+  return row ?? null;
+}
+
+async function sendVerificationMail(database: DbOrTx, user: { id: string; email: string; locale: string }): Promise<void> {
+  const locale = localeOf(user.locale);
+  await invalidateAuthTokens(database, user.id, 'verify_email');
+  const { token } = await createAuthToken(database, user.id, 'verify_email');
+  const mail = await emails.verifyEmail({
+    locale,
+    url: appUrl(`/${locale}/verify-email`, { token }),
+    hours: AUTH_TOKEN_TTL_MS.verify_email / 3_600_000,
+  });
+  await sendMail({ to: user.email, ...mail });
+}
+
+async function sendPasswordChangedMail(user: { email: string; locale: string }, changedAt: Date): Promise<void> {
+  const locale = localeOf(user.locale);
+  const mail = await emails.passwordChanged({ locale, email: user.email, changedAt, resetUrl: appUrl(`/${locale}/forgot-password`) });
+  await sendMail({ to: user.email, ...mail });
+}
+
+// ─── Sign-up ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Creates an unverified account and mails a verification link. For an address that already has
+ * an account nothing is created: its owner gets a "someone tried to sign up" mail instead, and the
+ * caller answers the same "check your inbox" either way. `created` is for logs and tests only.
+ */
+export async function signUp(database: Database, input: SignUpInput, meta: RequestMeta): Promise<{ userId: string; created: boolean }> {
+  // rate limit: SEC-2 (sign-up, per IP) — applied by the caller's procedure
+  // Hash first in both branches so the answer takes as long for a taken address as for a new one.
+  const passwordHash = await hashPassword(input.password);
+  const existing = await findUserByEmail(database, input.email);
+  if (!existing) {
+    const created = await database.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(users)
+        .values({ email: input.email, name: input.name, passwordHash, locale: meta.locale })
+        .onConflictDoNothing({ target: users.email })
+        .returning({ id: users.id, email: users.email, locale: users.locale });
+      return row ?? null;
+    });
+    if (created) {
+      await sendVerificationMail(database, created);
+      return { userId: created.id, created: true };
+    }
+  }
+  // Taken (possibly by a concurrent sign-up that just won the race).
+  const owner = existing ?? (await findUserByEmail(database, input.email));
+  if (!owner) throw new Error('sign-up: user neither inserted nor found');
+  const locale = localeOf(owner.locale);
+  const mail = await emails.signUpAttempt({
+    locale,
+    email: owner.email,
+    signInUrl: appUrl(`/${locale}/sign-in`),
+    resetUrl: appUrl(`/${locale}/forgot-password`),
+  });
+  await sendMail({ to: owner.email, ...mail });
+  return { userId: owner.id, created: false };
+}
+
+/** Sends a fresh verification link when the address belongs to an unverified account; silent otherwise. */
+export async function resendVerification(database: Database, email: string): Promise<{ sent: boolean; userId: string | null }> {
+  // rate limit: SEC-2 (verification mail, per IP and per address)
+  const user = await findUserByEmail(database, email);
+  if (!user || user.emailVerified) return { sent: false, userId: user?.id ?? null };
+  await sendVerificationMail(database, user);
+  return { sent: true, userId: user.id };
+}
+
+// ─── Sign-in / sign-out ────────────────────────────────────────────────────────────────────────
+
+/** Password sign-in: a new server-side session (the caller sets the cookie). */
+export async function signIn(database: Database, input: SignInInput, meta: RequestMeta): Promise<IssuedSession> {
+  // rate limit: SEC-2 (sign-in, per IP and per account; AUTH-4 lockout)
+  const user = await findUserByEmail(database, input.email);
+  if (!user?.passwordHash) {
+    await burnPasswordCheck(input.password);
+    throw new AppError('UNAUTHORIZED', 'auth.invalidCredentials');
+  }
+  if (!(await verifyPassword(user.passwordHash, input.password))) {
+    throw new AppError('UNAUTHORIZED', 'auth.invalidCredentials');
+  }
+  // Strict: the password proved who they are, so saying "verify first" reveals nothing new.
+  if (!user.emailVerified) throw new AppError('FORBIDDEN', 'auth.emailNotVerified');
+  const session = await createSession(database, user.id, meta);
+  return { userId: user.id, ...session, redirectTo: postSignInPath(input.callbackUrl, user.locale) };
+}
+
+export async function signOut(database: Database, token: string | undefined): Promise<void> {
+  if (token) await deleteSessionByToken(database, token);
+}
+
+// ─── Email verification ────────────────────────────────────────────────────────────────────────
+
+/**
+ * Consumes a verification link (single use, expiry checked), marks the email verified and signs
+ * the user in — all in one transaction.
+ */
+export async function verifyEmail(
+  database: Database,
+  input: { token: string; callbackUrl?: string | undefined },
+  meta: RequestMeta,
+): Promise<IssuedSession> {
+  return database.transaction(async (tx) => {
+    const userId = await consumeAuthToken(tx, input.token, 'verify_email');
+    if (!userId) throw new AppError('BAD_REQUEST', 'auth.linkInvalid');
+    const [user] = await tx
+      .update(users)
+      .set({ emailVerified: sql`coalesce(${users.emailVerified}, now())`, updatedAt: new Date() })
+      .where(eq(users.id, userId))
+      .returning({ id: users.id, locale: users.locale });
+    if (!user) throw new AppError('BAD_REQUEST', 'auth.linkInvalid');
+    const session = await createSession(tx, user.id, meta);
+    return { userId: user.id, ...session, redirectTo: postSignInPath(input.callbackUrl, user.locale) };
+  });
+}
+
+// ─── Password reset ────────────────────────────────────────────────────────────────────────────
+
+/** Mails a reset link (1 h) when the account exists; silent otherwise. */
+export async function requestPasswordReset(database: Database, email: string): Promise<{ sent: boolean; userId: string | null }> {
+  // rate limit: SEC-2 (password reset, per IP and per address)
+  const user = await findUserByEmail(database, email);
+  if (!user) return { sent: false, userId: null };
+  const locale = localeOf(user.locale);
+  const { token } = await database.transaction(async (tx) => {
+    await invalidateAuthTokens(tx, user.id, 'reset_password');
+    return createAuthToken(tx, user.id, 'reset_password');
+  });
+  const mail = await emails.passwordReset({
+    locale,
+    url: appUrl(`/${locale}/reset-password`, { token }),
+    minutes: AUTH_TOKEN_TTL_MS.reset_password / 60_000,
+  });
+  await sendMail({ to: user.email, ...mail });
+  return { sent: true, userId: user.id };
+}
+
+/**
+ * Sets a new password from a reset link: consumes the token, revokes EVERY session of the user
+ * and every other outstanding reset link, and marks the email verified (the link proved it).
+ */
+export async function resetPassword(database: Database, input: ResetPasswordInput): Promise<{ userId: string }> {
+  // rate limit: SEC-2 (password reset)
+  const passwordHash = await hashPassword(input.password);
+  const now = new Date();
+  const user = await database.transaction(async (tx) => {
+    const userId = await consumeAuthToken(tx, input.token, 'reset_password', now);
+    if (!userId) throw new AppError('BAD_REQUEST', 'auth.linkInvalid');
+    const [row] = await tx
+      .update(users)
+      .set({ passwordHash, emailVerified: sql`coalesce(${users.emailVerified}, now())`, updatedAt: now })
+      .where(eq(users.id, userId))
+      .returning({ id: users.id, email: users.email, locale: users.locale });
+    if (!row) throw new AppError('BAD_REQUEST', 'auth.linkInvalid');
+    await invalidateAuthTokens(tx, userId, 'reset_password', now);
+    await deleteUserSessions(tx, userId);
+    return row;
+  });
+  await sendPasswordChangedMail(user, now);
+  return { userId: user.id };
+}
+
+// ─── Signed-in account security ────────────────────────────────────────────────────────────────
+
+/** Changes the password (current one required), revokes every other session and mails a notice. */
+export async function changePassword(
+  database: Database,
+  current: { userId: string; sessionId: string },
+  input: ChangePasswordInput,
+): Promise<void> {
+  const [user] = await database
+    .select({ id: users.id, email: users.email, locale: users.locale, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, current.userId));
+  if (!user) throw new AppError('UNAUTHORIZED', 'generic.unauthorized');
+  if (!user.passwordHash) {
+    throw new AppError('BAD_REQUEST', 'auth.noPassword', { fieldErrors: { currentPassword: 'auth.noPassword' } });
+  }
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new AppError('BAD_REQUEST', 'auth.currentPasswordWrong', { fieldErrors: { currentPassword: 'auth.currentPasswordWrong' } });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  const now = new Date();
+  await database.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id));
+    await deleteUserSessions(tx, user.id, current.sessionId);
+    await invalidateAuthTokens(tx, user.id, 'reset_password', now);
+  });
+  await sendPasswordChangedMail(user, now);
+}
+
+export const SESSION_LIST_LIMIT = 50;
+
+export interface SessionSummary {
+  id: string;
+  current: boolean;
+  device: DeviceInfo;
+  ip: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+/** The user's live sessions, most recently used first (bounded). */
+export async function listSessions(database: DbOrTx, userId: string, currentSessionId: string): Promise<SessionSummary[]> {
+  const rows = await database
+    .select({ id: sessions.id, userAgent: sessions.userAgent, ip: sessions.ip, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expires, new Date())))
+    .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt))
+    .limit(SESSION_LIST_LIMIT);
+  return rows.map((row) => ({
+    id: row.id,
+    current: row.id === currentSessionId,
+    device: describeUserAgent(row.userAgent),
+    ip: row.ip,
+    createdAt: row.createdAt,
+    lastSeenAt: row.lastSeenAt,
+  }));
+}
+
+/** Revokes one of the user's own sessions (another user's id is simply not found). */
+export async function revokeSession(database: DbOrTx, userId: string, sessionId: string): Promise<void> {
+  const deleted = await database
+    .delete(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
+  if (deleted.length === 0) throw new AppError('NOT_FOUND', 'auth.sessionNotFound');
+}
+
+/** Signs the user out on every device, this one included. */
+export async function signOutEverywhere(database: DbOrTx, userId: string): Promise<void> {
+  await deleteUserSessions(database, userId);
+}

@@ -1,0 +1,53 @@
+/**
+ * Input contracts of the account flows (shared by the tRPC router, the services and the
+ * magic-link server action). Field errors come back translated through `zodIssueMessage`.
+ */
+import { z } from 'zod';
+
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 128;
+
+/** Trimmed and lower-cased before it is checked, so " Ann@Example.COM " is ann@example.com. */
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
+
+/** A password being set (AUTH-3 adds the breached-password check). */
+export const newPasswordSchema = z.string().min(PASSWORD_MIN).max(PASSWORD_MAX);
+
+/** A password being checked: any length the user could have set, bounded so hashing cannot be abused. */
+const existingPasswordSchema = z.string().min(1).max(1024);
+
+const callbackUrlSchema = z.string().max(2048).optional();
+
+/** Raw tokens are 32 random bytes in base64url (43 characters). */
+export const tokenSchema = z.string().min(16).max(128).regex(/^[A-Za-z0-9_-]+$/);
+
+export const signUpInput = z.object({
+  email: emailSchema,
+  password: newPasswordSchema,
+  name: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .transform((v) => (v ? v : null)),
+});
+export type SignUpInput = z.infer<typeof signUpInput>;
+
+export const signInInput = z.object({
+  email: emailSchema,
+  password: existingPasswordSchema,
+  callbackUrl: callbackUrlSchema,
+});
+export type SignInInput = z.infer<typeof signInInput>;
+
+export const emailOnlyInput = z.object({ email: emailSchema });
+
+export const verifyEmailInput = z.object({ token: tokenSchema, callbackUrl: callbackUrlSchema });
+
+export const inspectTokenInput = z.object({ token: z.string().max(256), purpose: z.enum(['verify_email', 'reset_password']) });
+
+export const resetPasswordInput = z.object({ token: tokenSchema, password: newPasswordSchema });
+export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;
+
+export const changePasswordInput = z.object({ currentPassword: existingPasswordSchema, newPassword: newPasswordSchema });
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;

@@ -1,0 +1,85 @@
+/**
+ * Single-use tokens of our own flows (email verification, password reset) in `auth_tokens`.
+ *
+ * The link carries a random 256-bit token; the row keeps only its SHA-256 hash, so a database
+ * leak does not hand out working links. Consuming is one conditional UPDATE (unused, unexpired,
+ * right purpose) so two concurrent clicks cannot both succeed.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { DbOrTx } from '@/server/db/client';
+import { authTokens } from '@/server/db/schema';
+import { hashToken } from './session';
+
+export type AuthTokenPurpose = 'verify_email' | 'reset_password';
+
+/** Lifetimes: a verification link lasts a day, a reset link an hour. */
+export const AUTH_TOKEN_TTL_MS: Record<AuthTokenPurpose, number> = {
+  verify_email: 24 * 60 * 60 * 1000,
+  reset_password: 60 * 60 * 1000,
+};
+
+export type AuthTokenStatus = 'valid' | 'expired' | 'used' | 'unknown';
+
+/** Creates a token for `purpose`; returns the raw value (only ever put in the emailed link). */
+export async function createAuthToken(
+  database: DbOrTx,
+  userId: string,
+  purpose: AuthTokenPurpose,
+  now: Date = new Date(),
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + AUTH_TOKEN_TTL_MS[purpose]);
+  await database.insert(authTokens).values({ userId, purpose, tokenHash: hashToken(token), expiresAt });
+  return { token, expiresAt };
+}
+
+/** Marks every still-unused token of a user and purpose as used (a newer link supersedes them). */
+export async function invalidateAuthTokens(database: DbOrTx, userId: string, purpose: AuthTokenPurpose, now: Date = new Date()): Promise<void> {
+  await database
+    .update(authTokens)
+    .set({ usedAt: now })
+    .where(and(eq(authTokens.userId, userId), eq(authTokens.purpose, purpose), isNull(authTokens.usedAt)));
+}
+
+/**
+ * Consumes a token atomically: returns its user id when it was unused, unexpired and of this
+ * purpose (and marks it used), else null. Run it inside the transaction that acts on it.
+ */
+export async function consumeAuthToken(
+  database: DbOrTx,
+  token: string,
+  purpose: AuthTokenPurpose,
+  now: Date = new Date(),
+): Promise<string | null> {
+  const [row] = await database
+    .update(authTokens)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(authTokens.tokenHash, hashToken(token)),
+        eq(authTokens.purpose, purpose),
+        isNull(authTokens.usedAt),
+        gt(authTokens.expiresAt, now),
+      ),
+    )
+    .returning({ userId: authTokens.userId });
+  return row?.userId ?? null;
+}
+
+/** Reads a token's state without consuming it (pages check a link before showing a form). */
+export async function inspectAuthToken(
+  database: DbOrTx,
+  token: string,
+  purpose: AuthTokenPurpose,
+  now: Date = new Date(),
+): Promise<AuthTokenStatus> {
+  const [row] = await database
+    .select({ expiresAt: authTokens.expiresAt, usedAt: authTokens.usedAt })
+    .from(authTokens)
+    .where(and(eq(authTokens.tokenHash, hashToken(token)), eq(authTokens.purpose, purpose)));
+  if (!row) return 'unknown';
+  if (row.usedAt) return 'used';
+  if (row.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return 'valid';
+}
