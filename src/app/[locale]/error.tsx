@@ -4,7 +4,7 @@ import { useTranslations } from 'next-intl';
 import { useEffect } from 'react';
 import { Button } from '@/components/ui/button';
 
-export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+export default function ErrorPage({ error, retry }: { error: Error & { digest?: string }; retry: () => void }) {
   const t = useTranslations();
   useEffect(() => {
     Sentry.captureException(error);
@@ -14,7 +14,7 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
       <h1 className="text-2xl font-semibold">{t('errors.pageTitle')}</h1>
       <p className="mt-3 text-muted-foreground">{t('errors.pageBody')}</p>
       <p className="mt-3 text-xs text-muted-foreground">{t('common.support', { requestId: error.digest ?? '-' })}</p>
-      <Button className="mt-6" onClick={reset}>
+      <Button className="mt-6" onClick={() => retry()}>
         {t('common.retry')}
       </Button>
     </main>
