@@ -1,17 +1,48 @@
 /**
  * The permission registry (TEN-2): resource × action, and which workspace roles hold each.
- * Read by the server (`workspaceProcedure('<permission>')`) and by the UI (`useCan`), so what
- * the interface hides and what the server refuses cannot drift apart.
+ * Read by the server (`workspaceProcedure('<permission>')`) and by the UI (`useCan` / `<Can>`),
+ * so what the interface hides and what the server refuses cannot drift apart.
+ *
+ * Resource-level rules ("a member edits their own comments") are permissions too: `comment:update:own`
+ * and `comment:update:any`; `canOnResource` picks the right one for a given record.
  */
 export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-const VIEWER = ['workspace:read', 'member:read'] as const;
-const MEMBER = [...VIEWER, 'workspace:leave'] as const;
-const ADMIN = [...MEMBER, 'workspace:update'] as const;
-const OWNER = [...ADMIN, 'workspace:delete'] as const;
+/** Higher outranks lower: nobody grants or manages a role above their own. */
+export const ROLE_RANK: Record<Role, number> = { viewer: 1, member: 2, admin: 3, owner: 4 };
+
+const VIEWER = ['workspace:read', 'member:read', 'project:read', 'task:read', 'comment:read'] as const;
+const MEMBER = [
+  ...VIEWER,
+  'workspace:leave',
+  'project:create',
+  'project:update',
+  'task:create',
+  'task:update',
+  'task:delete',
+  'comment:create',
+  'comment:update:own',
+  'comment:delete:own',
+] as const;
+const ADMIN = [
+  ...MEMBER,
+  'workspace:update',
+  'member:invite',
+  'member:update',
+  'member:remove',
+  'invitation:read',
+  'invitation:revoke',
+  'audit:read',
+  'project:delete',
+  'project:manage-members',
+  'comment:update:any',
+  'comment:delete:any',
+] as const;
+const OWNER = [...ADMIN, 'workspace:delete', 'workspace:transfer'] as const;
 
 export type Permission = (typeof OWNER)[number];
+export const PERMISSIONS: readonly Permission[] = OWNER;
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: OWNER,
@@ -22,4 +53,17 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 
 export function can(role: Role | null | undefined, permission: Permission): boolean {
   return role ? ROLE_PERMISSIONS[role].includes(permission) : false;
+}
+
+type OwnedAction = 'comment:update' | 'comment:delete';
+
+/** Resource-level check: `:own` applies when the actor owns the record, `:any` otherwise. */
+export function canOnResource(role: Role | null | undefined, action: OwnedAction, resource: { ownerId: string | null }, actorId: string): boolean {
+  const own = resource.ownerId !== null && resource.ownerId === actorId;
+  return can(role, `${action}:any`) || (own && can(role, `${action}:own`));
+}
+
+/** Roles `actor` may grant (invite with, or change someone to): never above their own, never owner. */
+export function assignableRoles(actor: Role): Role[] {
+  return ROLES.filter((r) => r !== 'owner' && ROLE_RANK[r] <= ROLE_RANK[actor]);
 }

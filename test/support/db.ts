@@ -4,6 +4,7 @@
  *   testDb()      the app's own pool (`db()`), connected as kanso_app — what production code sees
  *   adminSql()    postgres.js as kanso_owner (owns the tables, so RLS does not apply to it) for
  *                 arranging and asserting what the app role may not see or do
+ *   superSql()    the cluster superuser on this file's database: bypasses RLS, for assertions only
  *   resetTables() empties every table of `public` (one TRUNCATE), for files whose tests need a
  *                 clean slate between them
  */
@@ -51,6 +52,24 @@ export function adminSql(): postgres.Sql {
   return admin;
 }
 
+let superuser: postgres.Sql | undefined;
+
+/**
+ * postgres.js as the cluster superuser on this file's database. The superuser bypasses row-level
+ * security: use it only to arrange or assert what no tenant-scoped query can see.
+ */
+export function superSql(): postgres.Sql {
+  superuser ??= postgres(superuserUrl(), { max: 2, onnotice: () => {} });
+  return superuser;
+}
+
+/** The superuser URL of this file's database (bypasses row-level security). */
+export function superuserUrl(): string {
+  const url = new URL(cluster().superuserUrl);
+  url.pathname = `/${fileDatabase().name}`;
+  return url.toString();
+}
+
 /** Empties every table in `public` (not the migration journal). */
 export async function resetTables(): Promise<void> {
   const sql = adminSql();
@@ -96,6 +115,8 @@ export async function dropFileDatabase(): Promise<void> {
   await closeDb();
   await admin?.end({ timeout: 5 });
   admin = undefined;
+  await superuser?.end({ timeout: 5 });
+  superuser = undefined;
   // FORCE: a connection a test leaked (its own postgres() client) must not keep the database alive.
   await withSuperuser((sql) => sql.unsafe(`DROP DATABASE IF EXISTS "${database.name}" WITH (FORCE)`));
   if (process.env.DATABASE_URL === database.appUrl) {

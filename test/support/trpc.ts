@@ -2,10 +2,12 @@
  * Calling the real appRouter in tests, as a given user (or signed out), against this file's
  * database. Cookies the procedures set are recorded in `jar`.
  */
+import { randomUUID } from 'node:crypto';
 import { appRouter } from '@/server/api/root';
 import { createContext, createCallerFactory, type CookieJar } from '@/server/api/trpc';
 import { createSession, sessionCookieName } from '@/server/auth/session';
 import { users, workspaceMembers, workspaces } from '@/server/db/schema';
+import { withTenant } from '@/server/db/tenant';
 import type { Role } from '@/lib/permissions';
 import { testDb } from './db';
 
@@ -52,15 +54,16 @@ export async function makeUser(overrides: Partial<typeof users.$inferInsert> = {
 
 /** A workspace with the given members (the first is usually the owner). */
 export async function makeWorkspace(members: Array<{ userId: string; role: Role }>, name = `Workspace ${++counter}`) {
-  const [workspace] = await testDb()
-    .insert(workspaces)
-    .values({ name, slug: `ws-${counter}-${Date.now()}` })
-    .returning();
-  if (!workspace) throw new Error('workspace insert failed');
-  if (members.length > 0) {
-    await testDb()
-      .insert(workspaceMembers)
-      .values(members.map((m) => ({ workspaceId: workspace.id, userId: m.userId, role: m.role })));
-  }
-  return workspace;
+  const id = randomUUID();
+  return withTenant(testDb(), { workspaceId: id }, async (tx) => {
+    const [workspace] = await tx
+      .insert(workspaces)
+      .values({ id, name, slug: `ws-${counter}-${Date.now()}` })
+      .returning();
+    if (!workspace) throw new Error('workspace insert failed');
+    if (members.length > 0) {
+      await tx.insert(workspaceMembers).values(members.map((m) => ({ workspaceId: id, userId: m.userId, role: m.role })));
+    }
+    return workspace;
+  });
 }

@@ -13,6 +13,7 @@ import { isLocale, routing, type Locale } from '@/i18n/routing';
 import { can, type Permission, type Role } from '@/lib/permissions';
 import { sessionCookieName, validateSessionToken, type CurrentSession } from '@/server/auth/session';
 import { db, type Database } from '@/server/db/client';
+import { setTenant, withTenant } from '@/server/db/tenant';
 import { workspaceMembers, workspaces } from '@/server/db/schema';
 import { AppError, isAppError } from '@/server/platform/errors';
 import { logger, type Logger } from '@/server/platform/logger';
@@ -83,7 +84,12 @@ export async function createContext({ headers, cookies, secure, database = db() 
 
 // ─── 2. Init ───────────────────────────────────────────────────────────────────────────────────
 
-const t = initTRPC.context<Context>().create({
+/** Procedure metadata: the permission a workspace procedure requires (read by the isolation tests). */
+export interface Meta {
+  permission?: Permission;
+}
+
+const t = initTRPC.context<Context>().meta<Meta>().create({
   transformer: superjson,
   errorFormatter({ shape, error, ctx }) {
     const localised = localiseError(error, ctx?.locale ?? routing.defaultLocale);
@@ -136,26 +142,40 @@ export const workspaceSlugSchema = z.string().min(1).max(64);
 /**
  * Members of `input.workspaceSlug` whose role holds `permission`. Non-members get NOT_FOUND (the
  * workspace's existence is not revealed); members without the permission get FORBIDDEN.
+ *
+ * The procedure then runs in ONE transaction scoped to the workspace (`withTenant`): `ctx.db` is
+ * that transaction, row-level security confines it to this workspace, and a failure rolls
+ * everything back.
  */
 export function workspaceProcedure(permission: Permission) {
-  return authedProcedure.input(z.object({ workspaceSlug: workspaceSlugSchema })).use(async ({ ctx, input, next }) => {
-    const [row] = await ctx.db
-      .select({ id: workspaces.id, slug: workspaces.slug, name: workspaces.name, role: workspaceMembers.role })
-      .from(workspaces)
-      .innerJoin(workspaceMembers, and(eq(workspaceMembers.workspaceId, workspaces.id), eq(workspaceMembers.userId, ctx.user.id)))
-      .where(eq(workspaces.slug, input.workspaceSlug));
-    if (!row) throw toTRPCError(new AppError('NOT_FOUND', 'workspace.notFound'));
-    const role: Role = row.role;
-    if (!can(role, permission)) throw toTRPCError(new AppError('FORBIDDEN', 'generic.forbidden'));
-    return next({
-      ctx: {
-        ...ctx,
-        workspace: { id: row.id, slug: row.slug, name: row.name },
-        role,
-        log: ctx.log.child({ workspaceId: row.id }),
-      },
-    });
-  });
+  return authedProcedure
+    .meta({ permission })
+    .input(z.object({ workspaceSlug: workspaceSlugSchema }))
+    .use(async ({ ctx, input, next }) =>
+      withTenant(ctx.db, { userId: ctx.user.id }, async (tx) => {
+        const [row] = await tx
+          .select({ id: workspaces.id, slug: workspaces.slug, name: workspaces.name, role: workspaceMembers.role })
+          .from(workspaces)
+          .innerJoin(workspaceMembers, and(eq(workspaceMembers.workspaceId, workspaces.id), eq(workspaceMembers.userId, ctx.user.id)))
+          .where(eq(workspaces.slug, input.workspaceSlug));
+        if (!row) throw toTRPCError(new AppError('NOT_FOUND', 'workspace.notFound'));
+        const role: Role = row.role;
+        if (!can(role, permission)) throw toTRPCError(new AppError('FORBIDDEN', 'generic.forbidden'));
+        await setTenant(tx, { workspaceId: row.id, userId: ctx.user.id });
+        const result = await next({
+          ctx: {
+            ...ctx,
+            db: tx,
+            workspace: { id: row.id, slug: row.slug, name: row.name },
+            role,
+            log: ctx.log.child({ workspaceId: row.id }),
+          },
+        });
+        // tRPC hands failures back as results; throw so the transaction rolls back.
+        if (!result.ok) throw result.error;
+        return result;
+      }),
+    );
 }
 
 export const platformAdminProcedure = authedProcedure.use(({ ctx, next }) => {

@@ -27,6 +27,9 @@ export async function migrateDatabase(adminUrl: string, appUrl: string): Promise
   }
 }
 
+/** Tables the app may only read and append to (SEC-4): no UPDATE, DELETE or TRUNCATE. */
+export const APPEND_ONLY_TABLES = ['audit_log'] as const;
+
 async function grantAppRole(sql: postgres.Sql, role: string): Promise<void> {
   const r = `"${role.replaceAll('"', '""')}"`;
   await sql.unsafe(`
@@ -36,6 +39,7 @@ async function grantAppRole(sql: postgres.Sql, role: string): Promise<void> {
     GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r};
     GRANT USAGE ON SCHEMA drizzle TO ${r};
     GRANT SELECT ON drizzle.__drizzle_migrations TO ${r};
+    ${APPEND_ONLY_TABLES.map((t) => `REVOKE UPDATE, DELETE, TRUNCATE ON ${t} FROM ${r};`).join('\n    ')}
   `);
 }
 

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { slugify } from '@/lib/slug';
 import { workspaceMembers, workspaces } from '@/server/db/schema';
 import { AppError } from '@/server/platform/errors';
-import { testDb } from '../../../test/support/db';
+import type { Tx } from '@/server/db/client';
+import { withTenant } from '@/server/db/tenant';
+import { superSql, testDb } from '../../../test/support/db';
 import { makeUser, makeWorkspace } from '../../../test/support/trpc';
 import { createWorkspace, deleteWorkspace, listWorkspacesForUser, renameWorkspace } from './workspace-service';
 
@@ -27,7 +29,9 @@ describe('workspace service', () => {
     const user = await makeUser();
     const created = await createWorkspace(testDb(), user.id, 'Rocket Team');
     expect(created).toMatchObject({ name: 'Rocket Team', slug: 'rocket-team', role: 'owner' });
-    const [member] = await testDb().select().from(workspaceMembers).where(eq(workspaceMembers.workspaceId, created.id));
+    const [member] = await withTenant(testDb(), { workspaceId: created.id }, (tx) =>
+      tx.select().from(workspaceMembers).where(eq(workspaceMembers.workspaceId, created.id)),
+    );
     expect(member).toMatchObject({ userId: user.id, role: 'owner' });
   });
 
@@ -55,18 +59,21 @@ describe('workspace service', () => {
   it('renames', async () => {
     const user = await makeUser();
     const ws = await makeWorkspace([{ userId: user.id, role: 'owner' }]);
-    await renameWorkspace(testDb(), ws.id, '  New Name ');
-    const [row] = await testDb().select().from(workspaces).where(eq(workspaces.id, ws.id));
+    const scoped = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(testDb(), { workspaceId: ws.id }, fn);
+    await scoped((tx) => renameWorkspace(tx, ws.id, '  New Name '));
+    const [row] = await scoped((tx) => tx.select().from(workspaces).where(eq(workspaces.id, ws.id)));
     expect(row?.name).toBe('New Name');
   });
 
   it('deletes only with the exact name typed, cascading memberships', async () => {
     const user = await makeUser();
     const ws = await makeWorkspace([{ userId: user.id, role: 'owner' }], 'Doomed');
-    await expect(deleteWorkspace(testDb(), ws, 'doomed')).rejects.toBeInstanceOf(AppError);
-    expect(await testDb().select().from(workspaces).where(eq(workspaces.id, ws.id))).toHaveLength(1);
-    await deleteWorkspace(testDb(), ws, 'Doomed');
-    expect(await testDb().select().from(workspaces).where(eq(workspaces.id, ws.id))).toHaveLength(0);
-    expect(await testDb().select().from(workspaceMembers).where(eq(workspaceMembers.workspaceId, ws.id))).toHaveLength(0);
+    const scoped = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(testDb(), { workspaceId: ws.id }, fn);
+    await expect(scoped((tx) => deleteWorkspace(tx, ws, 'doomed'))).rejects.toBeInstanceOf(AppError);
+    expect(await scoped((tx) => tx.select().from(workspaces).where(eq(workspaces.id, ws.id)))).toHaveLength(1);
+    await scoped((tx) => deleteWorkspace(tx, ws, 'Doomed'));
+    // Checked as the superuser (no row-level security): nothing of the workspace is left.
+    expect(await superSql()`SELECT 1 FROM workspace_members WHERE workspace_id = ${ws.id}`).toHaveLength(0);
+    expect(await scoped((tx) => tx.select().from(workspaces).where(eq(workspaces.id, ws.id)))).toHaveLength(0);
   });
 });

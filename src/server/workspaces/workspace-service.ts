@@ -1,8 +1,11 @@
 /** Workspaces, first cut (TEN-1): create with a unique slug, list, rename, delete (cascades). */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { asc, eq } from 'drizzle-orm';
 import type { Role } from '@/lib/permissions';
 import { slugify } from '@/lib/slug';
-import type { Database } from '@/server/db/client';
+import type { DbOrTx } from '@/server/db/client';
+import { isUniqueViolation } from '@/server/db/errors';
+import { withTenant } from '@/server/db/tenant';
 import { workspaceMembers, workspaces } from '@/server/db/schema';
 import { AppError } from '@/server/platform/errors';
 
@@ -15,38 +18,46 @@ export interface WorkspaceSummary {
   role: Role;
 }
 
-export async function listWorkspacesForUser(database: Database, userId: string): Promise<WorkspaceSummary[]> {
-  return database
+/** The user's own memberships (visible across workspaces through `app.user_id`). */
+export async function listWorkspacesForUser(database: DbOrTx, userId: string): Promise<WorkspaceSummary[]> {
+  return withTenant(database, { userId }, (tx) =>
+    tx
     .select({ id: workspaces.id, name: workspaces.name, slug: workspaces.slug, role: workspaceMembers.role })
     .from(workspaceMembers)
     .innerJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
     .where(eq(workspaceMembers.userId, userId))
     .orderBy(asc(workspaces.name))
-    .limit(MAX_WORKSPACES_LISTED);
+    .limit(MAX_WORKSPACES_LISTED),
+  );
 }
 
 /** Creates the workspace and its owner membership in one transaction; the slug gets a suffix if taken. */
-export async function createWorkspace(database: Database, userId: string, name: string): Promise<WorkspaceSummary> {
+export async function createWorkspace(database: DbOrTx, userId: string, name: string): Promise<WorkspaceSummary> {
   const base = slugify(name);
   if (!base) throw new AppError('BAD_REQUEST', 'workspace.nameInvalid', { fieldErrors: { name: 'workspace.nameInvalid' } });
-  return database.transaction(async (tx) => {
-    // Serialise slug allocation for this base so two concurrent creates cannot pick the same one.
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`workspace-slug:${base}`}))`);
-    const taken = await tx
-      .select({ slug: workspaces.slug })
-      .from(workspaces)
-      .where(sql`${workspaces.slug} = ${base} OR ${workspaces.slug} LIKE ${`${base}-%`}`);
-    const used = new Set(taken.map((r) => r.slug));
-    let slug = base;
-    for (let n = 2; used.has(slug); n++) slug = `${base}-${n}`;
-    const [workspace] = await tx.insert(workspaces).values({ name: name.trim(), slug }).returning();
-    if (!workspace) throw new AppError('INTERNAL', 'generic.internal');
+  // The id is chosen here so the transaction can be scoped to the new workspace before it exists.
+  const id = randomUUID();
+  return withTenant(database, { workspaceId: id, userId }, async (tx) => {
+    // Slugs are unique across all workspaces, but row-level security hides other tenants' rows, so
+    // candidates are tried in savepoints: base, base-2, base-3, … then a random suffix.
+    let workspace: typeof workspaces.$inferSelect | undefined;
+    for (let attempt = 1; !workspace; attempt++) {
+      const slug = attempt === 1 ? base : attempt <= SLUG_ATTEMPTS ? `${base}-${attempt}` : `${base}-${randomBytes(3).toString('hex')}`;
+      workspace = await tx
+        .transaction(async (sp) => (await sp.insert(workspaces).values({ id, name: name.trim(), slug }).returning())[0])
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error, 'workspaces_slug_key') && attempt <= SLUG_ATTEMPTS + 3) return undefined;
+          throw error;
+        });
+    }
     await tx.insert(workspaceMembers).values({ workspaceId: workspace.id, userId, role: 'owner' });
     return { id: workspace.id, name: workspace.name, slug: workspace.slug, role: 'owner' as const };
   });
 }
 
-export async function renameWorkspace(database: Database, workspaceId: string, name: string): Promise<{ name: string }> {
+const SLUG_ATTEMPTS = 20;
+
+export async function renameWorkspace(database: DbOrTx, workspaceId: string, name: string): Promise<{ name: string }> {
   const [row] = await database
     .update(workspaces)
     .set({ name: name.trim(), updatedAt: new Date() })
@@ -57,11 +68,11 @@ export async function renameWorkspace(database: Database, workspaceId: string, n
 }
 
 /** Deletes the workspace; every tenant row goes with it through ON DELETE CASCADE. */
-export async function deleteWorkspace(database: Database, workspace: { id: string; name: string }, confirmation: string): Promise<void> {
+export async function deleteWorkspace(database: DbOrTx, workspace: { id: string; name: string }, confirmation: string): Promise<void> {
   if (confirmation.trim() !== workspace.name) {
     throw new AppError('BAD_REQUEST', 'validation.confirmationMismatch', { fieldErrors: { confirmation: 'validation.confirmationMismatch' } });
   }
   await database.transaction(async (tx) => {
-    await tx.delete(workspaces).where(and(eq(workspaces.id, workspace.id)));
+    await tx.delete(workspaces).where(eq(workspaces.id, workspace.id));
   });
 }
