@@ -3,15 +3,17 @@
  * cluster (started for the duration of the command).
  *
  *   admin:create <email>   make an existing or new (verified, password-less) user a platform admin — idempotent
+ *   audit:verify           check every audit hash chain; exit 1 naming the first broken link of each
  */
 import { loadDotEnv, resolveDatabase } from './lib/database-urls';
+import postgres from 'postgres';
 import { migrateDatabase } from '../src/server/db/migrate';
 
 const [command, ...args] = process.argv.slice(2);
 const log = (line: string) => console.log(`[cli] ${line}`);
 
-const commands: Record<string, (appUrl: string, args: string[]) => Promise<void>> = {
-  'admin:create': async (appUrl, [email]) => {
+const commands: Record<string, (urls: { appUrl: string; adminUrl: string }, args: string[]) => Promise<void>> = {
+  'admin:create': async ({ appUrl }, [email]) => {
     if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error('usage: npm run cli -- admin:create <email>');
     const { createDatabase } = await import('../src/server/db/client');
     const { ensurePlatformAdmin } = await import('../src/server/users/user-service');
@@ -21,6 +23,23 @@ const commands: Record<string, (appUrl: string, args: string[]) => Promise<void>
       log(`${email} is a platform admin (${result})`);
     } finally {
       await database.$client.end();
+    }
+  },
+  'audit:verify': async ({ adminUrl }) => {
+    const { verifyAuditChains, describeBreak } = await import('../src/server/audit/verify');
+    const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      const reports = await verifyAuditChains(sql);
+      const problems = reports.map(describeBreak).filter((p): p is string => p !== null);
+      const entries = reports.reduce((n, r) => n + r.entries, 0);
+      if (problems.length === 0) {
+        log(`audit log intact: ${reports.length} chain(s), ${entries} entries verified`);
+        return;
+      }
+      for (const problem of problems) console.error(`[cli] TAMPERED — ${problem}`);
+      process.exitCode = 1;
+    } finally {
+      await sql.end();
     }
   },
 };
@@ -33,7 +52,7 @@ async function main(): Promise<void> {
   try {
     await migrateDatabase(database.adminUrl, database.appUrl);
     process.env.DATABASE_URL = database.appUrl;
-    await run(database.appUrl, args);
+    await run(database, args);
   } finally {
     await database.embedded?.stop();
   }

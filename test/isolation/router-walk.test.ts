@@ -33,7 +33,7 @@ interface ProcedureInfo {
 }
 
 function procedures(): ProcedureInfo[] {
-  const record = appRouter._def.procedures as Record<string, { _def: { type: ProcedureInfo['type']; meta?: Meta; inputs: unknown[] } }>;
+  const record = appRouter._def.procedures as unknown as Record<string, { _def: { type: ProcedureInfo['type']; meta?: Meta; inputs: unknown[] } }>;
   return Object.entries(record).map(([path, procedure]) => ({
     path,
     type: procedure._def.type,

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 export const GENESIS_HASH = '0'.repeat(64);
 
 export interface AuditContent {
-  workspaceId: string;
+  workspaceId: string | null;
   seq: number;
   actorId: string | null;
   action: string;
