@@ -3,6 +3,7 @@ import { getTranslations, setRequestLocale } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { SiteHeader } from '@/components/layout/site-header';
 import { UserMenu } from '@/components/layout/user-menu';
+import { WorkspaceRoleProvider } from '@/components/workspaces/workspace-role';
 import { WorkspaceSwitcher } from '@/components/workspaces/workspace-switcher';
 import { Button } from '@/components/ui/button';
 import { Link } from '@/i18n/navigation';
@@ -12,7 +13,13 @@ import { HydrateClient, prefetch, serverCaller, trpc } from '@/lib/trpc/server';
  * The workspace shell. Membership is checked on every navigation (no caching), so a removed
  * member sees "no access" on their very next request, never data.
  */
-export default async function WorkspaceLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string; slug: string }> }) {
+export default async function WorkspaceLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ locale: string; slug: string }>;
+}) {
   const { locale, slug } = await params;
   setRequestLocale(locale);
   const caller = await serverCaller();
@@ -42,14 +49,16 @@ export default async function WorkspaceLayout({ children, params }: { children: 
   prefetch(trpc.workspace.list.queryOptions());
   return (
     <HydrateClient>
-      <SiteHeader signedIn>
-        <WorkspaceSwitcher current={workspace} />
-        <div className="flex-1" />
-        <UserMenu email={me?.email ?? ''} workspaceSlug={workspace.slug} role={workspace.role} />
-      </SiteHeader>
-      <main id="main" className="mx-auto max-w-6xl px-4 py-8">
-        {children}
-      </main>
+      <WorkspaceRoleProvider value={{ role: workspace.role, userId: me?.id ?? '', workspaceSlug: workspace.slug }}>
+        <SiteHeader signedIn>
+          <WorkspaceSwitcher current={workspace} />
+          <div className="flex-1" />
+          <UserMenu email={me?.email ?? ''} workspaceSlug={workspace.slug} role={workspace.role} />
+        </SiteHeader>
+        <main id="main" className="mx-auto max-w-6xl px-4 py-8">
+          {children}
+        </main>
+      </WorkspaceRoleProvider>
     </HydrateClient>
   );
 }
