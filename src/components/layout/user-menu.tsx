@@ -35,11 +35,11 @@ export function UserMenu({ email, workspaceSlug, role }: { email: string; worksp
       <DropdownMenu.Portal>
         <DropdownMenu.Content align="end" sideOffset={6} className="z-50 min-w-56 rounded-md border border-border bg-card p-1 shadow-md">
           <DropdownMenu.Label className="truncate px-2 py-1.5 text-xs text-muted-foreground">{email}</DropdownMenu.Label>
-          {can(role, 'workspace:update') ? (
-            <DropdownMenu.Item asChild className={item}>
-              <Link href={`/w/${workspaceSlug}/settings`}>{t('settings')}</Link>
-            </DropdownMenu.Item>
-          ) : null}
+          <DropdownMenu.Item asChild className={item}>
+            <Link href={can(role, 'workspace:update') ? `/w/${workspaceSlug}/settings` : `/w/${workspaceSlug}/settings/members`}>
+              {t('settings')}
+            </Link>
+          </DropdownMenu.Item>
           <DropdownMenu.Item asChild className={item}>
             <Link href="/account/security">{t('account')}</Link>
           </DropdownMenu.Item>

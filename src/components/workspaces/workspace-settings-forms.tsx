@@ -79,3 +79,50 @@ export function DeleteWorkspaceForm({ slug, name }: { slug: string; name: string
     </form>
   );
 }
+
+export function ChangeSlugForm({ slug: initial }: { slug: string }) {
+  const t = useTranslations('workspace.settings');
+  const tc = useTranslations('common');
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [slug, setSlug] = useState(initial);
+  const change = useMutation(
+    trpc.workspace.changeSlug.mutationOptions({
+      onSuccess: async (result) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.workspace.list.queryKey() });
+        router.replace(`/w/${result.slug}/settings`);
+      },
+    }),
+  );
+  const errors = fieldErrorsOf(change.error);
+  return (
+    <form
+      className="mt-4 grid gap-3"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        change.mutate({ workspaceSlug: initial, slug });
+      }}
+    >
+      <FormField
+        id="slug"
+        label={t('slugLabel')}
+        value={slug}
+        onChange={(e) => setSlug(e.target.value.toLowerCase())}
+        error={errors.slug}
+        hint={t('slugHint')}
+        maxLength={48}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      {change.error && !errors.slug ? <Alert variant="error">{change.error.message}</Alert> : null}
+      {change.isSuccess ? <Alert variant="success">{t('slugChanged')}</Alert> : null}
+      <div>
+        <Button type="submit" disabled={change.isPending || slug.trim() === initial}>
+          {change.isPending ? tc('saving') : tc('save')}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -6,42 +6,12 @@
  * locks the chain's head row (`audit_chains`), so the sequence has no gaps and no forks.
  */
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
-import type { Tx } from '@/server/db/client';
-import { ACCOUNT_CHAIN_ID, auditChains, auditLog } from '@/server/db/schema';
+import type { DbOrTx, Tx } from '@/server/db/client';
+import { ACCOUNT_CHAIN_ID, auditChains, auditLog, users } from '@/server/db/schema';
+import type { AuditAction } from '@/lib/audit-actions';
 import { auditHash, GENESIS_HASH } from './hash-chain';
 
-export const AUDIT_ACTIONS = [
-  // account and security
-  'auth.signed_up',
-  'auth.signed_in',
-  'auth.sign_in_failed',
-  'auth.signed_out',
-  'auth.email_verified',
-  'auth.password_changed',
-  'auth.password_reset',
-  'auth.sessions_revoked',
-  // workspace
-  'workspace.created',
-  'workspace.renamed',
-  'workspace.deleted',
-  'workspace.ownership_transferred',
-  // membership
-  'member.joined',
-  'member.role_changed',
-  'member.removed',
-  'member.left',
-  // invitations
-  'invitation.created',
-  'invitation.resent',
-  'invitation.revoked',
-  'invitation.accepted',
-  'invite_link.created',
-  'invite_link.revoked',
-  'invite_link.used',
-  // exports
-  'audit.exported',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export { AUDIT_ACTIONS, type AuditAction } from '@/lib/audit-actions';
 
 export interface AuditEntryInput {
   /** null for account-level events (sign-in, password…). */
@@ -85,29 +55,95 @@ export const AUDIT_EXPORT_LIMIT = 10_000;
 
 export interface AuditFilter {
   action?: AuditAction;
-  actorId?: string;
+  /** The actor's email (exact, lower-case). */
+  actorEmail?: string;
   from?: Date;
   to?: Date;
   /** Cursor: the `seq` of the last row of the previous page. */
-  beforeSeq?: number;
+  cursor?: number;
   limit?: number;
 }
 
-export type AuditRow = typeof auditLog.$inferSelect;
+export interface AuditEntry {
+  id: string;
+  seq: number;
+  action: string;
+  actor: { id: string; email: string | null; name: string | null } | null;
+  targetType: string | null;
+  targetId: string | null;
+  data: Record<string, unknown>;
+  ip: string | null;
+  createdAt: Date;
+}
 
-/** One workspace's entries, newest first, filtered and bounded (API-4). */
-export async function listAudit(tx: Tx, workspaceId: string, filter: AuditFilter): Promise<AuditRow[]> {
+/** One workspace's entries, newest first, filtered and bounded (API-4). The tx must be scoped to it. */
+export async function listAudit(tx: DbOrTx, workspaceId: string, filter: AuditFilter): Promise<AuditEntry[]> {
   const conditions: SQL[] = [eq(auditLog.workspaceId, workspaceId)];
   if (filter.action) conditions.push(eq(auditLog.action, filter.action));
-  if (filter.actorId) conditions.push(eq(auditLog.actorId, filter.actorId));
+  if (filter.actorEmail) conditions.push(eq(users.email, filter.actorEmail));
   if (filter.from) conditions.push(gte(auditLog.createdAt, filter.from));
   if (filter.to) conditions.push(lte(auditLog.createdAt, filter.to));
-  if (filter.beforeSeq !== undefined) conditions.push(lt(auditLog.seq, filter.beforeSeq));
-  return tx
-    .select()
+  if (filter.cursor !== undefined) conditions.push(lt(auditLog.seq, filter.cursor));
+  const rows = await tx
+    .select({ entry: auditLog, actorEmail: users.email, actorName: users.name })
     .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
     .where(and(...conditions))
     .orderBy(desc(auditLog.seq))
     .limit(Math.min(filter.limit ?? AUDIT_PAGE_SIZE, AUDIT_EXPORT_LIMIT));
+  return rows.map(({ entry, actorEmail, actorName }) => ({
+    id: entry.id,
+    seq: entry.seq,
+    action: entry.action,
+    actor: entry.actorId ? { id: entry.actorId, email: actorEmail, name: actorName } : null,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    data: entry.data,
+    ip: entry.ip,
+    createdAt: entry.createdAt,
+  }));
 }
 
+export async function listAuditPage(tx: DbOrTx, workspaceId: string, filter: AuditFilter): Promise<{ items: AuditEntry[]; nextCursor: number | null }> {
+  const limit = Math.min(filter.limit ?? AUDIT_PAGE_SIZE, AUDIT_PAGE_SIZE);
+  const items = await listAudit(tx, workspaceId, { ...filter, limit: limit + 1 });
+  const page = items.slice(0, limit);
+  return { items: page, nextCursor: items.length > limit ? (page.at(-1)?.seq ?? null) : null };
+}
+
+/** A CSV cell: quoted when needed, and formula-looking values defused (CSV injection). */
+function csvCell(value: unknown): string {
+  let text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function toCsv(entries: AuditEntry[]): string {
+  const header = ['seq', 'created_at', 'action', 'actor_email', 'actor_id', 'target_type', 'target_id', 'ip', 'data'];
+  const lines = entries.map((e) =>
+    [e.seq, e.createdAt, e.action, e.actor?.email, e.actor?.id, e.targetType, e.targetId, e.ip, e.data].map(csvCell).join(','),
+  );
+  return [header.join(','), ...lines].join('\r\n') + '\r\n';
+}
+
+/** The filtered log as CSV; recorded as `audit.exported` in the same transaction. */
+export async function exportAuditCsv(
+  tx: Tx,
+  workspace: { id: string; slug: string },
+  filter: Omit<AuditFilter, 'cursor' | 'limit'>,
+  actor: { actorId: string; ip: string | null; requestId: string },
+): Promise<{ filename: string; csv: string; rows: number; truncated: boolean }> {
+  const entries = await listAudit(tx, workspace.id, { ...filter, limit: AUDIT_EXPORT_LIMIT + 1 });
+  const truncated = entries.length > AUDIT_EXPORT_LIMIT;
+  const rows = entries.slice(0, AUDIT_EXPORT_LIMIT);
+  await recordAudit(tx, {
+    workspaceId: workspace.id,
+    actorId: actor.actorId,
+    action: 'audit.exported',
+    data: { rows: rows.length, filter: { ...filter, from: filter.from?.toISOString(), to: filter.to?.toISOString() } },
+    ip: actor.ip,
+    requestId: actor.requestId,
+  });
+  const day = new Date().toISOString().slice(0, 10);
+  return { filename: `kanso-audit-${workspace.slug}-${day}.csv`, csv: toCsv(rows), rows: rows.length, truncated };
+}

@@ -76,3 +76,24 @@ export async function deleteWorkspace(database: DbOrTx, workspace: { id: string;
     await tx.delete(workspaces).where(eq(workspaces.id, workspace.id));
   });
 }
+
+export const SLUG_PATTERN = /^[a-z0-9](?:-?[a-z0-9])*$/;
+
+/** Changes the workspace's address. Old links stop working (no redirect). */
+export async function changeWorkspaceSlug(database: DbOrTx, workspaceId: string, slug: string): Promise<{ slug: string }> {
+  if (!SLUG_PATTERN.test(slug) || slug.length < 2 || slug.length > 48) {
+    throw new AppError('BAD_REQUEST', 'workspace.slugInvalid', { fieldErrors: { slug: 'workspace.slugInvalid' } });
+  }
+  try {
+    const [row] = await database.transaction((sp) =>
+      sp.update(workspaces).set({ slug, updatedAt: new Date() }).where(eq(workspaces.id, workspaceId)).returning({ slug: workspaces.slug }),
+    );
+    if (!row) throw new AppError('NOT_FOUND', 'workspace.notFound');
+    return row;
+  } catch (error) {
+    if (isUniqueViolation(error, 'workspaces_slug_key')) {
+      throw new AppError('CONFLICT', 'workspace.slugTaken', { fieldErrors: { slug: 'workspace.slugTaken' } });
+    }
+    throw error;
+  }
+}

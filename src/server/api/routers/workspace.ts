@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '@/lib/permissions';
 import {
+  changeWorkspaceSlug,
   createWorkspace,
   deleteWorkspace,
   listWorkspacesForUser,
@@ -30,6 +31,11 @@ export const workspaceRouter = router({
     .input(z.object({ name: workspaceName }))
     .output(z.object({ name: z.string() }))
     .mutation(({ ctx, input }) => renameWorkspace(ctx.db, ctx.workspace.id, input.name)),
+
+  changeSlug: workspaceProcedure('workspace:update')
+    .input(z.object({ slug: z.string().trim().toLowerCase().min(2).max(48) }))
+    .output(z.object({ slug: z.string() }))
+    .mutation(({ ctx, input }) => changeWorkspaceSlug(ctx.db, ctx.workspace.id, input.slug)),
 
   delete: workspaceProcedure('workspace:delete')
     .input(z.object({ confirmation: z.string().max(64) }))

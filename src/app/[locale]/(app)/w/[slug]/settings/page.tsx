@@ -1,5 +1,5 @@
 import { getTranslations, setRequestLocale } from 'next-intl/server';
-import { DeleteWorkspaceForm, RenameWorkspaceForm } from '@/components/workspaces/workspace-settings-forms';
+import { ChangeSlugForm, DeleteWorkspaceForm, RenameWorkspaceForm } from '@/components/workspaces/workspace-settings-forms';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { can } from '@/lib/permissions';
@@ -20,6 +20,7 @@ export default async function WorkspaceSettingsPage({ params }: { params: Promis
           <Card className="mt-6">
             <h2 className="font-semibold">{t('general')}</h2>
             <RenameWorkspaceForm slug={workspace.slug} name={workspace.name} />
+            <ChangeSlugForm slug={workspace.slug} />
           </Card>
           {can(workspace.role, 'workspace:delete') ? (
             <Card className="mt-6 border-destructive/40">

@@ -1,0 +1,33 @@
+/** Every audit action (SEC-4); shared by the server (recording, filters) and the UI (filter list). */
+export const AUDIT_ACTIONS = [
+  // account and security
+  'auth.signed_up',
+  'auth.signed_in',
+  'auth.sign_in_failed',
+  'auth.signed_out',
+  'auth.email_verified',
+  'auth.password_changed',
+  'auth.password_reset',
+  'auth.sessions_revoked',
+  // workspace
+  'workspace.created',
+  'workspace.renamed',
+  'workspace.deleted',
+  'workspace.ownership_transferred',
+  // membership
+  'member.joined',
+  'member.role_changed',
+  'member.removed',
+  'member.left',
+  // invitations
+  'invitation.created',
+  'invitation.resent',
+  'invitation.revoked',
+  'invitation.accepted',
+  'invite_link.created',
+  'invite_link.revoked',
+  'invite_link.used',
+  // exports
+  'audit.exported',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
