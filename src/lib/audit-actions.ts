@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   // workspace
   'workspace.created',
   'workspace.renamed',
+  'workspace.slug_changed',
   'workspace.deleted',
   'workspace.ownership_transferred',
   // membership

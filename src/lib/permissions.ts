@@ -12,10 +12,10 @@ export type Role = (typeof ROLES)[number];
 /** Higher outranks lower: nobody grants or manages a role above their own. */
 export const ROLE_RANK: Record<Role, number> = { viewer: 1, member: 2, admin: 3, owner: 4 };
 
-const VIEWER = ['workspace:read', 'member:read', 'project:read', 'task:read', 'comment:read'] as const;
+// Everyone may leave a workspace (the last owner is refused by the member service, not here).
+const VIEWER = ['workspace:read', 'workspace:leave', 'member:read', 'project:read', 'task:read', 'comment:read'] as const;
 const MEMBER = [
   ...VIEWER,
-  'workspace:leave',
   'project:create',
   'project:update',
   'task:create',
@@ -66,4 +66,12 @@ export function canOnResource(role: Role | null | undefined, action: OwnedAction
 /** Roles `actor` may grant (invite with, or change someone to): never above their own, never owner. */
 export function assignableRoles(actor: Role): Role[] {
   return ROLES.filter((r) => r !== 'owner' && ROLE_RANK[r] <= ROLE_RANK[actor]);
+}
+
+/**
+ * Whether `actor` may change or remove a member who holds `target`: never someone above their own
+ * rank (so only owners touch owners). What they may change them TO is `assignableRoles(actor)`.
+ */
+export function canManageMember(actor: Role, target: Role): boolean {
+  return ROLE_RANK[target] <= ROLE_RANK[actor];
 }

@@ -151,8 +151,10 @@ export function workspaceProcedure(permission: Permission) {
   return authedProcedure
     .meta({ permission })
     .input(z.object({ workspaceSlug: workspaceSlugSchema }))
-    .use(async ({ ctx, input, next }) =>
-      withTenant(ctx.db, { userId: ctx.user.id }, async (tx) => {
+    .use(async ({ ctx, input, next }) => {
+      // Side effects that must not happen for a rolled-back change (mail): run after COMMIT.
+      const afterCommit: AfterCommitTask[] = [];
+      const committed = await withTenant(ctx.db, { userId: ctx.user.id }, async (tx) => {
         const [row] = await tx
           .select({ id: workspaces.id, slug: workspaces.slug, name: workspaces.name, role: workspaceMembers.role })
           .from(workspaces)
@@ -169,13 +171,34 @@ export function workspaceProcedure(permission: Permission) {
             workspace: { id: row.id, slug: row.slug, name: row.name },
             role,
             log: ctx.log.child({ workspaceId: row.id }),
+            afterCommit: (task: AfterCommitTask) => void afterCommit.push(task),
           },
         });
         // tRPC hands failures back as results; throw so the transaction rolls back.
         if (!result.ok) throw result.error;
         return result;
-      }),
-    );
+      });
+      await runAfterCommit(afterCommit, ctx.log);
+      return committed;
+    });
+}
+
+/** Work queued by a workspace procedure with `ctx.afterCommit(task)`; runs only once the change committed. */
+export type AfterCommitTask = () => Promise<void>;
+
+/**
+ * Runs the queued tasks in order. The change is committed, so a failing task (e.g. the SMTP server
+ * is down) does not fail the call: it is logged with the request id, and the user can retry the
+ * side effect (e.g. "resend"). Until the outbox exists (JOBS-2) this is the mail path of procedures.
+ */
+async function runAfterCommit(tasks: AfterCommitTask[], log: Logger): Promise<void> {
+  for (const task of tasks) {
+    try {
+      await task();
+    } catch (err) {
+      log.error({ err }, 'after-commit task failed');
+    }
+  }
 }
 
 export const platformAdminProcedure = authedProcedure.use(({ ctx, next }) => {

@@ -10,18 +10,24 @@
  *   and a password change revoke sessions (all of them / all but the current one).
  * - Mail is sent after the transaction commits (a failed send never leaves a half-written row; the
  *   user can ask for a new link). Logs carry user ids only, never addresses, passwords or tokens.
+ * - Audit (SEC-4): sign-up, sign-in (and a failed one for an existing account), sign-out, email
+ *   verified, password changed or reset and revoked sessions are appended to the account chain
+ *   (workspace null) in the same transaction as the change, scoped to the user (row-level security
+ *   admits account entries only for the user the transaction is scoped to).
  */
 import 'server-only';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import { isLocale, routing, type Locale } from '@/i18n/routing';
-import type { Database, DbOrTx } from '@/server/db/client';
+import { recordAudit, type AuditAction } from '@/server/audit/audit-service';
+import type { Database, DbOrTx, Tx } from '@/server/db/client';
 import { sessions, users } from '@/server/db/schema';
+import { setTenant, withTenant } from '@/server/db/tenant';
 import { sendMail } from '@/server/email/mailer';
 import { emails } from '@/server/email/templates';
 import { env } from '@/server/platform/env';
 import { AppError } from '@/server/platform/errors';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
-import { postSignInPath } from './redirect';
+import { postSignInPath, safeCallbackPath } from './redirect';
 import type { ChangePasswordInput, ResetPasswordInput, SignInInput, SignUpInput } from './schemas';
 import { createSession, deleteSessionByToken, deleteUserSessions, type SessionMeta } from './session';
 import { AUTH_TOKEN_TTL_MS, consumeAuthToken, createAuthToken, invalidateAuthTokens } from './tokens';
@@ -30,6 +36,30 @@ import { describeUserAgent, type DeviceInfo } from './user-agent';
 export interface RequestMeta extends SessionMeta {
   /** The language of the request (used for a new account and for mail to unknown users). */
   locale: Locale;
+  requestId?: string | null;
+}
+
+/** What an account audit entry records about the request. */
+export interface AuditMeta {
+  ip?: string | null;
+  requestId?: string | null;
+}
+
+/**
+ * Appends an account-level entry (the account chain) for `userId` inside `tx`. Re-scopes the
+ * transaction to the user: row-level security admits account entries only for that user.
+ */
+async function auditAccount(tx: Tx, userId: string, action: AuditAction, meta: AuditMeta, data: Record<string, unknown> = {}): Promise<void> {
+  await setTenant(tx, { userId });
+  await recordAudit(tx, {
+    workspaceId: null,
+    actorId: userId,
+    action,
+    target: { type: 'user', id: userId },
+    data,
+    ip: meta.ip ?? null,
+    requestId: meta.requestId ?? null,
+  });
 }
 
 export interface IssuedSession {
@@ -65,13 +95,24 @@ async function findUserByEmail(database: DbOrTx, email: string) {
   return row ?? null;
 }
 
-async function sendVerificationMail(database: DbOrTx, user: { id: string; email: string; locale: string }): Promise<void> {
+/** `{ callbackUrl }` for a mail link when it is a safe same-origin path (e.g. back to an invitation), else nothing. */
+function callbackParam(callbackUrl: string | null | undefined): Record<string, string> {
+  const safe = safeCallbackPath(callbackUrl);
+  return safe ? { callbackUrl: safe } : {};
+}
+
+async function sendVerificationMail(
+  database: DbOrTx,
+  user: { id: string; email: string; locale: string },
+  callbackUrl?: string | null,
+): Promise<void> {
   const locale = localeOf(user.locale);
   await invalidateAuthTokens(database, user.id, 'verify_email');
   const { token } = await createAuthToken(database, user.id, 'verify_email');
   const mail = await emails.verifyEmail({
     locale,
-    url: appUrl(`/${locale}/verify-email`, { token }),
+    // The verify page hands callbackUrl on, so a sign-up started from an invitation returns to it.
+    url: appUrl(`/${locale}/verify-email`, { token, ...callbackParam(callbackUrl) }),
     hours: AUTH_TOKEN_TTL_MS.verify_email / 3_600_000,
   });
   await sendMail({ to: user.email, ...mail });
@@ -102,10 +143,11 @@ export async function signUp(database: Database, input: SignUpInput, meta: Reque
         .values({ email: input.email, name: input.name, passwordHash, locale: meta.locale })
         .onConflictDoNothing({ target: users.email })
         .returning({ id: users.id, email: users.email, locale: users.locale });
+      if (row) await auditAccount(tx, row.id, 'auth.signed_up', meta, { method: 'password' });
       return row ?? null;
     });
     if (created) {
-      await sendVerificationMail(database, created);
+      await sendVerificationMail(database, created, input.callbackUrl);
       return { userId: created.id, created: true };
     }
   }
@@ -116,7 +158,7 @@ export async function signUp(database: Database, input: SignUpInput, meta: Reque
   const mail = await emails.signUpAttempt({
     locale,
     email: owner.email,
-    signInUrl: appUrl(`/${locale}/sign-in`),
+    signInUrl: appUrl(`/${locale}/sign-in`, callbackParam(input.callbackUrl)),
     resetUrl: appUrl(`/${locale}/forgot-password`),
   });
   await sendMail({ to: owner.email, ...mail });
@@ -124,11 +166,15 @@ export async function signUp(database: Database, input: SignUpInput, meta: Reque
 }
 
 /** Sends a fresh verification link when the address belongs to an unverified account; silent otherwise. */
-export async function resendVerification(database: Database, email: string): Promise<{ sent: boolean; userId: string | null }> {
+export async function resendVerification(
+  database: Database,
+  email: string,
+  callbackUrl?: string | null,
+): Promise<{ sent: boolean; userId: string | null }> {
   // rate limit: SEC-2 (verification mail, per IP and per address)
   const user = await findUserByEmail(database, email);
   if (!user || user.emailVerified) return { sent: false, userId: user?.id ?? null };
-  await sendVerificationMail(database, user);
+  await sendVerificationMail(database, user, callbackUrl);
   return { sent: true, userId: user.id };
 }
 
@@ -138,21 +184,41 @@ export async function resendVerification(database: Database, email: string): Pro
 export async function signIn(database: Database, input: SignInInput, meta: RequestMeta): Promise<IssuedSession> {
   // rate limit: SEC-2 (sign-in, per IP and per account; AUTH-4 lockout)
   const user = await findUserByEmail(database, input.email);
+  // A failure is recorded for an existing account only (an unknown address has no chain to own it).
+  const failed = (userId: string, reason: string) =>
+    withTenant(database, { userId }, (tx) => auditAccount(tx, userId, 'auth.sign_in_failed', meta, { method: 'password', reason }));
   if (!user?.passwordHash) {
     await burnPasswordCheck(input.password);
+    if (user) await failed(user.id, 'no_password');
     throw new AppError('UNAUTHORIZED', 'auth.invalidCredentials');
   }
   if (!(await verifyPassword(user.passwordHash, input.password))) {
+    await failed(user.id, 'wrong_password');
     throw new AppError('UNAUTHORIZED', 'auth.invalidCredentials');
   }
   // Strict: the password proved who they are, so saying "verify first" reveals nothing new.
-  if (!user.emailVerified) throw new AppError('FORBIDDEN', 'auth.emailNotVerified');
-  const session = await createSession(database, user.id, meta);
+  if (!user.emailVerified) {
+    await failed(user.id, 'email_not_verified');
+    throw new AppError('FORBIDDEN', 'auth.emailNotVerified');
+  }
+  const session = await withTenant(database, { userId: user.id }, async (tx) => {
+    const created = await createSession(tx, user.id, meta);
+    await auditAccount(tx, user.id, 'auth.signed_in', meta, { method: 'password', sessionId: created.sessionId });
+    return created;
+  });
   return { userId: user.id, ...session, redirectTo: postSignInPath(input.callbackUrl, user.locale) };
 }
 
-export async function signOut(database: Database, token: string | undefined): Promise<void> {
-  if (token) await deleteSessionByToken(database, token);
+/**
+ * Ends the session of `token` (if it still exists). `replaced`: a new sign-in in the same browser
+ * supersedes it (recorded as such, so the log tells sign-outs from re-sign-ins).
+ */
+export async function signOut(database: Database, token: string | undefined, meta: AuditMeta = {}, reason: 'signed_out' | 'replaced' = 'signed_out'): Promise<void> {
+  if (!token) return;
+  await database.transaction(async (tx) => {
+    const ended = await deleteSessionByToken(tx, token);
+    if (ended) await auditAccount(tx, ended.userId, 'auth.signed_out', meta, { sessionId: ended.id, reason });
+  });
 }
 
 // ─── Email verification ────────────────────────────────────────────────────────────────────────
@@ -176,6 +242,8 @@ export async function verifyEmail(
       .returning({ id: users.id, locale: users.locale });
     if (!user) throw new AppError('BAD_REQUEST', 'auth.linkInvalid');
     const session = await createSession(tx, user.id, meta);
+    await auditAccount(tx, user.id, 'auth.email_verified', meta);
+    await auditAccount(tx, user.id, 'auth.signed_in', meta, { method: 'verify_email', sessionId: session.sessionId });
     return { userId: user.id, ...session, redirectTo: postSignInPath(input.callbackUrl, user.locale) };
   });
 }
@@ -205,7 +273,7 @@ export async function requestPasswordReset(database: Database, email: string): P
  * Sets a new password from a reset link: consumes the token, revokes EVERY session of the user
  * and every other outstanding reset link, and marks the email verified (the link proved it).
  */
-export async function resetPassword(database: Database, input: ResetPasswordInput): Promise<{ userId: string }> {
+export async function resetPassword(database: Database, input: ResetPasswordInput, meta: AuditMeta = {}): Promise<{ userId: string }> {
   // rate limit: SEC-2 (password reset)
   const passwordHash = await hashPassword(input.password);
   const now = new Date();
@@ -220,6 +288,7 @@ export async function resetPassword(database: Database, input: ResetPasswordInpu
     if (!row) throw new AppError('BAD_REQUEST', 'auth.linkInvalid');
     await invalidateAuthTokens(tx, userId, 'reset_password', now);
     await deleteUserSessions(tx, userId);
+    await auditAccount(tx, userId, 'auth.password_reset', meta, { sessionsRevoked: 'all' });
     return row;
   });
   await sendPasswordChangedMail(user, now);
@@ -233,6 +302,7 @@ export async function changePassword(
   database: Database,
   current: { userId: string; sessionId: string },
   input: ChangePasswordInput,
+  meta: AuditMeta = {},
 ): Promise<void> {
   const [user] = await database
     .select({ id: users.id, email: users.email, locale: users.locale, passwordHash: users.passwordHash })
@@ -251,6 +321,7 @@ export async function changePassword(
     await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id));
     await deleteUserSessions(tx, user.id, current.sessionId);
     await invalidateAuthTokens(tx, user.id, 'reset_password', now);
+    await auditAccount(tx, user.id, 'auth.password_changed', meta, { sessionsRevoked: 'others' });
   });
   await sendPasswordChangedMail(user, now);
 }
@@ -285,15 +356,21 @@ export async function listSessions(database: DbOrTx, userId: string, currentSess
 }
 
 /** Revokes one of the user's own sessions (another user's id is simply not found). */
-export async function revokeSession(database: DbOrTx, userId: string, sessionId: string): Promise<void> {
-  const deleted = await database
-    .delete(sessions)
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
-    .returning({ id: sessions.id });
-  if (deleted.length === 0) throw new AppError('NOT_FOUND', 'auth.sessionNotFound');
+export async function revokeSession(database: DbOrTx, userId: string, sessionId: string, meta: AuditMeta = {}): Promise<void> {
+  await withTenant(database, { userId }, async (tx) => {
+    const deleted = await tx
+      .delete(sessions)
+      .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
+      .returning({ id: sessions.id });
+    if (deleted.length === 0) throw new AppError('NOT_FOUND', 'auth.sessionNotFound');
+    await auditAccount(tx, userId, 'auth.sessions_revoked', meta, { scope: 'one', sessionId });
+  });
 }
 
 /** Signs the user out on every device, this one included. */
-export async function signOutEverywhere(database: DbOrTx, userId: string): Promise<void> {
-  await deleteUserSessions(database, userId);
+export async function signOutEverywhere(database: DbOrTx, userId: string, meta: AuditMeta = {}): Promise<void> {
+  await withTenant(database, { userId }, async (tx) => {
+    await deleteUserSessions(tx, userId);
+    await auditAccount(tx, userId, 'auth.sessions_revoked', meta, { scope: 'all' });
+  });
 }

@@ -14,6 +14,12 @@ import { handlers } from './auth-config';
 import { hashPassword } from './password';
 import { hashToken, validateSessionToken } from './session';
 
+/** Account-chain audit entries of a user (as the owner role, which may read every chain). */
+async function accountAudit(userId: string) {
+  return adminSql()<{ action: string; data: Record<string, unknown>; ip: string | null }[]>`
+    SELECT action, data, ip FROM audit_log WHERE workspace_id IS NULL AND actor_id = ${userId} ORDER BY seq`;
+}
+
 const ORIGIN = 'http://localhost:3000';
 const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 
@@ -160,6 +166,12 @@ describe('OIDC sign-in (oauth2-mock-server)', () => {
     expect(n).toBe(1);
     const [{ s } = { s: 0 }] = await adminSql()<{ s: number }[]>`SELECT count(*)::int AS s FROM sessions WHERE user_id = ${user?.id ?? ''}`;
     expect(s).toBe(2);
+    // Audit (SEC-4): account chain, one sign-up and a sign-in per visit.
+    expect(await accountAudit(user?.id ?? '')).toEqual([
+      { action: 'auth.signed_up', data: { method: 'oidc' }, ip: '198.51.100.4' },
+      { action: 'auth.signed_in', data: { method: 'oidc' }, ip: '198.51.100.4' },
+      { action: 'auth.signed_in', data: { method: 'oidc' }, ip: '198.51.100.4' },
+    ]);
   });
 
   it('links to an existing account when the issuer says the address is verified', async () => {
@@ -236,6 +248,10 @@ describe('magic link (Auth.js email provider → dev mailbox)', () => {
     const user = await userByEmail('sol@example.com');
     expect(user?.email_verified).toBeInstanceOf(Date);
     expect(await meWith(b.session() ?? '')).toMatchObject({ email: 'sol@example.com' });
+    expect((await accountAudit(user?.id ?? '')).map((e) => [e.action, e.data])).toEqual([
+      ['auth.signed_up', { method: 'magic_link' }],
+      ['auth.signed_in', { method: 'magic_link' }],
+    ]);
 
     const replay = await new Browser().app('GET', link);
     expect(replay.headers.get('location')).toBe(`${ORIGIN}/en/sign-in?error=Verification`);

@@ -21,8 +21,10 @@ import type { EmailConfig } from 'next-auth/providers';
 import { cookies as nextCookies, headers as nextHeaders } from 'next/headers';
 import type { NextRequest } from 'next/server';
 import { isLocale, routing, type Locale } from '@/i18n/routing';
+import { recordAudit } from '@/server/audit/audit-service';
 import { db, type Database } from '@/server/db/client';
 import { accounts, users } from '@/server/db/schema';
+import { withTenant } from '@/server/db/tenant';
 import { sendMail } from '@/server/email/mailer';
 import { emails } from '@/server/email/templates';
 import { env } from '@/server/platform/env';
@@ -200,6 +202,16 @@ export function authConfig(view: RequestView, database: Database = db()): NextAu
               .set({ emailVerified: new Date(), updatedAt: new Date() })
               .where(and(eq(users.id, user.id), isNull(users.emailVerified)));
           }
+        }
+        if (user.id) {
+          // Audit (SEC-4), account chain: the session row is the adapter's, so this is its own transaction.
+          const userId = user.id;
+          const method = account?.type === 'email' ? 'magic_link' : (account?.provider ?? 'unknown');
+          await withTenant(database, { userId }, async (tx) => {
+            const entry = { workspaceId: null, actorId: userId, target: { type: 'user', id: userId }, ip: view.ip ?? null, data: { method } };
+            if (isNewUser) await recordAudit(tx, { ...entry, action: 'auth.signed_up' });
+            await recordAudit(tx, { ...entry, action: 'auth.signed_in' });
+          });
         }
         logger.info({ userId: user.id, provider: account?.provider, isNewUser: Boolean(isNewUser) }, 'auth.sign_in');
       },

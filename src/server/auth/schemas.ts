@@ -30,6 +30,8 @@ export const signUpInput = z.object({
     .max(100)
     .optional()
     .transform((v) => (v ? v : null)),
+  /** Where to continue after the emailed confirmation link (e.g. back to an invitation). */
+  callbackUrl: callbackUrlSchema,
 });
 export type SignUpInput = z.infer<typeof signUpInput>;
 
@@ -41,6 +43,8 @@ export const signInInput = z.object({
 export type SignInInput = z.infer<typeof signInInput>;
 
 export const emailOnlyInput = z.object({ email: emailSchema });
+
+export const resendVerificationInput = z.object({ email: emailSchema, callbackUrl: callbackUrlSchema });
 
 export const verifyEmailInput = z.object({ token: tokenSchema, callbackUrl: callbackUrlSchema });
 

@@ -98,8 +98,13 @@ export async function validateSessionToken(database: DbOrTx, token: string): Pro
   return { sessionId: row.sessionId, user: row.user };
 }
 
-export async function deleteSessionByToken(database: DbOrTx, token: string): Promise<void> {
-  await database.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+/** Deletes the session of a cookie token; returns it (id, user) when there was one. */
+export async function deleteSessionByToken(database: DbOrTx, token: string): Promise<{ id: string; userId: string } | null> {
+  const [row] = await database
+    .delete(sessions)
+    .where(eq(sessions.tokenHash, hashToken(token)))
+    .returning({ id: sessions.id, userId: sessions.userId });
+  return row ?? null;
 }
 
 /** Revokes every session of a user, optionally keeping one (e.g. after a password change). */

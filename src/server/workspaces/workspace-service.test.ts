@@ -7,7 +7,7 @@ import type { Tx } from '@/server/db/client';
 import { withTenant } from '@/server/db/tenant';
 import { superSql, testDb } from '../../../test/support/db';
 import { makeUser, makeWorkspace } from '../../../test/support/trpc';
-import { createWorkspace, deleteWorkspace, listWorkspacesForUser, renameWorkspace } from './workspace-service';
+import { changeWorkspaceSlug, createWorkspace, deleteWorkspace, listWorkspacesForUser, renameWorkspace } from './workspace-service';
 
 describe('slugify', () => {
   it('folds accents, lower-cases and joins words with dashes', () => {
@@ -23,6 +23,11 @@ describe('slugify', () => {
     expect(slug.endsWith('-')).toBe(false);
   });
 });
+
+async function auditOf(workspaceId: string) {
+  return superSql()<{ action: string; actor_id: string; target_id: string | null; data: Record<string, unknown>; ip: string | null; request_id: string | null }[]>`
+    SELECT action, actor_id, target_id, data, ip, request_id FROM audit_log WHERE workspace_id = ${workspaceId} ORDER BY seq`;
+}
 
 describe('workspace service', () => {
   it('creates a workspace with its creator as owner', async () => {
@@ -56,24 +61,61 @@ describe('workspace service', () => {
     expect(list.map((w) => w.name)).toEqual(['Alpha']);
   });
 
-  it('renames', async () => {
+  it('renames, recording workspace.renamed with from/to (nothing for an unchanged name)', async () => {
     const user = await makeUser();
-    const ws = await makeWorkspace([{ userId: user.id, role: 'owner' }]);
-    const scoped = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(testDb(), { workspaceId: ws.id }, fn);
-    await scoped((tx) => renameWorkspace(tx, ws.id, '  New Name '));
+    const ws = await makeWorkspace([{ userId: user.id, role: 'owner' }], 'Old Name');
+    const scoped = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(testDb(), { workspaceId: ws.id, userId: user.id }, fn);
+    const by = { actorId: user.id, ip: '203.0.113.9', requestId: 'req-rename' };
+    await scoped((tx) => renameWorkspace(tx, ws.id, '  New Name ', by));
+    await scoped((tx) => renameWorkspace(tx, ws.id, 'New Name', by));
     const [row] = await scoped((tx) => tx.select().from(workspaces).where(eq(workspaces.id, ws.id)));
     expect(row?.name).toBe('New Name');
+    expect(await auditOf(ws.id)).toEqual([
+      { action: 'workspace.renamed', actor_id: user.id, target_id: ws.id, data: { from: 'Old Name', to: 'New Name' }, ip: '203.0.113.9', request_id: 'req-rename' },
+    ]);
+  });
+
+  it('records workspace.created with the creator, name and slug in the creating transaction', async () => {
+    const user = await makeUser();
+    const created = await createWorkspace(testDb(), user.id, 'Audited Crew', { ip: '203.0.113.9', requestId: 'req-create' });
+    expect(await auditOf(created.id)).toEqual([
+      {
+        action: 'workspace.created',
+        actor_id: user.id,
+        target_id: created.id,
+        data: { name: 'Audited Crew', slug: 'audited-crew' },
+        ip: '203.0.113.9',
+        request_id: 'req-create',
+      },
+    ]);
   });
 
   it('deletes only with the exact name typed, cascading memberships', async () => {
     const user = await makeUser();
     const ws = await makeWorkspace([{ userId: user.id, role: 'owner' }], 'Doomed');
     const scoped = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(testDb(), { workspaceId: ws.id }, fn);
-    await expect(scoped((tx) => deleteWorkspace(tx, ws, 'doomed'))).rejects.toBeInstanceOf(AppError);
+    const by = { actorId: user.id, ip: null, requestId: 'req-delete' };
+    await expect(scoped((tx) => deleteWorkspace(tx, ws, 'doomed', by))).rejects.toBeInstanceOf(AppError);
     expect(await scoped((tx) => tx.select().from(workspaces).where(eq(workspaces.id, ws.id)))).toHaveLength(1);
-    await scoped((tx) => deleteWorkspace(tx, ws, 'Doomed'));
+    expect(await auditOf(ws.id)).toEqual([]);
+    await scoped((tx) => deleteWorkspace(tx, ws, 'Doomed', by));
     // Checked as the superuser (no row-level security): nothing of the workspace is left.
     expect(await superSql()`SELECT 1 FROM workspace_members WHERE workspace_id = ${ws.id}`).toHaveLength(0);
     expect(await scoped((tx) => tx.select().from(workspaces).where(eq(workspaces.id, ws.id)))).toHaveLength(0);
+    // The audit entry outlives the workspace (no foreign key).
+    expect(await auditOf(ws.id)).toMatchObject([{ action: 'workspace.deleted', actor_id: user.id, data: { name: 'Doomed', slug: ws.slug } }]);
+  });
+
+  it('changes the slug, refuses a malformed or taken one with a field error, and audits the change', async () => {
+    const user = await makeUser();
+    const ws = await makeWorkspace([{ userId: user.id, role: 'owner' }]);
+    const other = await makeWorkspace([{ userId: user.id, role: 'owner' }]);
+    const by = { actorId: user.id, ip: null, requestId: 'r' };
+    const scoped = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(testDb(), { workspaceId: ws.id, userId: user.id }, fn);
+    await expect(scoped((tx) => changeWorkspaceSlug(tx, ws.id, 'Bad Slug!', by))).rejects.toMatchObject({ key: 'workspace.slugInvalid' });
+    await expect(scoped((tx) => changeWorkspaceSlug(tx, ws.id, other.slug, by))).rejects.toMatchObject({ code: 'CONFLICT', key: 'workspace.slugTaken' });
+    expect(await auditOf(ws.id)).toEqual([]);
+    expect(await scoped((tx) => changeWorkspaceSlug(tx, ws.id, 'new-home', by))).toEqual({ slug: 'new-home' });
+    expect(await auditOf(ws.id)).toMatchObject([{ action: 'workspace.slug_changed', data: { from: ws.slug, to: 'new-home' } }]);
   });
 });

@@ -23,6 +23,7 @@ import {
   changePasswordInput,
   emailOnlyInput,
   inspectTokenInput,
+  resendVerificationInput,
   resetPasswordInput,
   signInInput,
   signUpInput,
@@ -34,7 +35,12 @@ import { mailConfigured } from '@/server/email/mailer';
 import { authedProcedure, publicProcedure, router, type Context } from '../trpc';
 
 function requestMeta(ctx: Context): RequestMeta {
-  return { locale: ctx.locale, userAgent: ctx.userAgent, ip: ctx.ip };
+  return { locale: ctx.locale, userAgent: ctx.userAgent, ip: ctx.ip, requestId: ctx.requestId };
+}
+
+/** What account audit entries record about the request (SEC-4). */
+function auditMeta(ctx: Context) {
+  return { ip: ctx.ip, requestId: ctx.requestId };
 }
 
 function setSessionCookie(ctx: Context, session: { token: string; expires: Date }): void {
@@ -72,7 +78,7 @@ export const authRouter = router({
       // rate limit: SEC-2 (sign-in)
       const session = await signIn(ctx.db, input, requestMeta(ctx));
       // Whatever session this browser had before is replaced, not left dangling.
-      await signOut(ctx.db, ctx.cookies.get(sessionCookieName(ctx.secure)));
+      await signOut(ctx.db, ctx.cookies.get(sessionCookieName(ctx.secure)), auditMeta(ctx), 'replaced');
       setSessionCookie(ctx, session);
       ctx.log.info({ userId: session.userId, sessionId: session.sessionId }, 'auth.sign_in');
       return { redirectTo: session.redirectTo };
@@ -82,18 +88,18 @@ export const authRouter = router({
     .input(z.void())
     .output(okOutput)
     .mutation(async ({ ctx }) => {
-      await signOut(ctx.db, ctx.cookies.get(sessionCookieName(ctx.secure)));
+      await signOut(ctx.db, ctx.cookies.get(sessionCookieName(ctx.secure)), auditMeta(ctx));
       ctx.cookies.delete(sessionCookieName(ctx.secure));
       if (ctx.session) ctx.log.info({ userId: ctx.session.user.id }, 'auth.sign_out');
       return { ok: true as const };
     }),
 
   resendVerification: publicProcedure
-    .input(emailOnlyInput)
+    .input(resendVerificationInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
       // rate limit: SEC-2 (verification mail)
-      const result = await resendVerification(ctx.db, input.email);
+      const result = await resendVerification(ctx.db, input.email, input.callbackUrl);
       if (result.sent) ctx.log.info({ userId: result.userId }, 'auth.verification_resent');
       return { ok: true as const };
     }),
@@ -110,7 +116,7 @@ export const authRouter = router({
     .output(redirectOutput)
     .mutation(async ({ ctx, input }) => {
       const session = await verifyEmail(ctx.db, input, requestMeta(ctx));
-      await signOut(ctx.db, ctx.cookies.get(sessionCookieName(ctx.secure)));
+      await signOut(ctx.db, ctx.cookies.get(sessionCookieName(ctx.secure)), auditMeta(ctx), 'replaced');
       setSessionCookie(ctx, session);
       ctx.log.info({ userId: session.userId, sessionId: session.sessionId }, 'auth.email_verified');
       return { redirectTo: session.redirectTo };
@@ -132,7 +138,7 @@ export const authRouter = router({
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
       // rate limit: SEC-2 (password reset)
-      const { userId } = await resetPassword(ctx.db, input);
+      const { userId } = await resetPassword(ctx.db, input, auditMeta(ctx));
       // Every session of the user is gone, including one this browser might hold.
       ctx.cookies.delete(sessionCookieName(ctx.secure));
       ctx.log.info({ userId }, 'auth.password_reset');
@@ -143,7 +149,7 @@ export const authRouter = router({
     .input(changePasswordInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
-      await changePassword(ctx.db, { userId: ctx.user.id, sessionId: ctx.session.sessionId }, input);
+      await changePassword(ctx.db, { userId: ctx.user.id, sessionId: ctx.session.sessionId }, input, auditMeta(ctx));
       ctx.log.info({ userId: ctx.user.id }, 'auth.password_changed');
       return { ok: true as const };
     }),
@@ -174,7 +180,7 @@ export const authRouter = router({
     .input(z.object({ sessionId: z.string().uuid() }))
     .output(z.object({ signedOut: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      await revokeSession(ctx.db, ctx.user.id, input.sessionId);
+      await revokeSession(ctx.db, ctx.user.id, input.sessionId, auditMeta(ctx));
       const signedOut = input.sessionId === ctx.session.sessionId;
       if (signedOut) ctx.cookies.delete(sessionCookieName(ctx.secure));
       ctx.log.info({ userId: ctx.user.id, sessionId: input.sessionId }, 'auth.session_revoked');
@@ -186,7 +192,7 @@ export const authRouter = router({
     .input(z.void())
     .output(okOutput)
     .mutation(async ({ ctx }) => {
-      await signOutEverywhere(ctx.db, ctx.user.id);
+      await signOutEverywhere(ctx.db, ctx.user.id, auditMeta(ctx));
       ctx.cookies.delete(sessionCookieName(ctx.secure));
       ctx.log.info({ userId: ctx.user.id }, 'auth.signed_out_everywhere');
       return { ok: true as const };

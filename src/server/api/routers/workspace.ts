@@ -21,7 +21,7 @@ export const workspaceRouter = router({
   create: authedProcedure
     .input(z.object({ name: workspaceName }))
     .output(workspaceSummary)
-    .mutation(({ ctx, input }) => createWorkspace(ctx.db, ctx.user.id, input.name)),
+    .mutation(({ ctx, input }) => createWorkspace(ctx.db, ctx.user.id, input.name, { ip: ctx.ip, requestId: ctx.requestId })),
 
   get: workspaceProcedure('workspace:read')
     .output(workspaceSummary)
@@ -30,18 +30,20 @@ export const workspaceRouter = router({
   rename: workspaceProcedure('workspace:update')
     .input(z.object({ name: workspaceName }))
     .output(z.object({ name: z.string() }))
-    .mutation(({ ctx, input }) => renameWorkspace(ctx.db, ctx.workspace.id, input.name)),
+    .mutation(({ ctx, input }) => renameWorkspace(ctx.db, ctx.workspace.id, input.name, { actorId: ctx.user.id, ip: ctx.ip, requestId: ctx.requestId })),
 
   changeSlug: workspaceProcedure('workspace:update')
     .input(z.object({ slug: z.string().trim().toLowerCase().min(2).max(48) }))
     .output(z.object({ slug: z.string() }))
-    .mutation(({ ctx, input }) => changeWorkspaceSlug(ctx.db, ctx.workspace.id, input.slug)),
+    .mutation(({ ctx, input }) =>
+      changeWorkspaceSlug(ctx.db, ctx.workspace.id, input.slug, { actorId: ctx.user.id, ip: ctx.ip, requestId: ctx.requestId }),
+    ),
 
   delete: workspaceProcedure('workspace:delete')
     .input(z.object({ confirmation: z.string().max(64) }))
     .output(z.object({ deleted: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      await deleteWorkspace(ctx.db, ctx.workspace, input.confirmation);
+      await deleteWorkspace(ctx.db, ctx.workspace, input.confirmation, { actorId: ctx.user.id, ip: ctx.ip, requestId: ctx.requestId });
       return { deleted: true as const };
     }),
 });

@@ -1,9 +1,12 @@
 /** Renders a localised mail (HTML + plain text) ready for `sendMail`. */
 import { render } from '@react-email/render';
 import { createElement, type ReactElement } from 'react';
+import { Invitation, invitationSubject, type InvitationProps } from './invitation';
 import { MagicLink, magicLinkSubject, type MagicLinkProps } from './magic-link';
+import { MemberRemoved, memberRemovedSubject, type MemberRemovedProps } from './member-removed';
 import { PasswordChanged, passwordChangedSubject, type PasswordChangedProps } from './password-changed';
 import { PasswordReset, passwordResetSubject, type PasswordResetProps } from './password-reset';
+import { RoleChanged, roleChangedSubject, type RoleChangedProps } from './role-changed';
 import { SignUpAttempt, signUpAttemptSubject, type SignUpAttemptProps } from './sign-up-attempt';
 import { VerifyEmail, verifyEmailSubject, type VerifyEmailProps } from './verify-email';
 
@@ -24,4 +27,7 @@ export const emails = {
   magicLink: (props: MagicLinkProps) => renderMail(magicLinkSubject(props), createElement(MagicLink, props)),
   passwordChanged: (props: PasswordChangedProps) => renderMail(passwordChangedSubject(props), createElement(PasswordChanged, props)),
   signUpAttempt: (props: SignUpAttemptProps) => renderMail(signUpAttemptSubject(props), createElement(SignUpAttempt, props)),
+  roleChanged: (props: RoleChangedProps) => renderMail(roleChangedSubject(props), createElement(RoleChanged, props)),
+  memberRemoved: (props: MemberRemovedProps) => renderMail(memberRemovedSubject(props), createElement(MemberRemoved, props)),
+  invitation: (props: InvitationProps) => renderMail(invitationSubject(props), createElement(Invitation, props)),
 };

@@ -9,7 +9,8 @@ import { formString, FormError, SubmitButton, useErrorMessage, useFocusFirstErro
 
 /** "Send a new confirmation link": always the same answer, whether or not the address needs one. */
 /** With `lockedEmail` the address is not asked again (e.g. right after a refused sign-in). */
-export function ResendVerificationForm({ defaultEmail, lockedEmail }: { defaultEmail?: string; lockedEmail?: string }) {
+/** `callbackUrl` is carried into the new link (e.g. back to an invitation). */
+export function ResendVerificationForm({ defaultEmail, lockedEmail, callbackUrl }: { defaultEmail?: string; lockedEmail?: string; callbackUrl?: string }) {
   const t = useTranslations('auth');
   const trpc = useTRPC();
   const formRef = useRef<HTMLFormElement>(null);
@@ -19,7 +20,7 @@ export function ResendVerificationForm({ defaultEmail, lockedEmail }: { defaultE
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    resend.mutate({ email: formString(event.currentTarget, 'email') });
+    resend.mutate({ email: formString(event.currentTarget, 'email'), callbackUrl });
   };
 
   return (

@@ -46,7 +46,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
         </div>
         <SubmitButton pending={signIn.isPending || signIn.isSuccess} label={t('signIn.submit')} pendingLabel={t('signIn.submitting')} />
       </form>
-      {unverified ? <ResendVerificationForm lockedEmail={email} /> : null}
+      {unverified ? <ResendVerificationForm lockedEmail={email} callbackUrl={callbackUrl} /> : null}
     </div>
   );
 }

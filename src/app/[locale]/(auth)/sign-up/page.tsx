@@ -18,8 +18,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function SignUpPage({ params, searchParams }: Props) {
   const { locale } = await params;
   setRequestLocale(locale);
-  const { callbackUrl } = await searchParams;
+  const { callbackUrl, email } = await searchParams;
   const callback = typeof callbackUrl === 'string' ? callbackUrl : undefined;
+  // `?email=` prefills the address (e.g. from an invitation); the server validates it as usual.
+  const prefill = typeof email === 'string' && email.length <= 254 ? email : undefined;
   if (await getSession()) redirect(continuePath(locale, callback));
   const t = await getTranslations('auth');
   return (
@@ -35,7 +37,7 @@ export default async function SignUpPage({ params, searchParams }: Props) {
         </p>
       }
     >
-      <SignUpForm />
+      <SignUpForm callbackUrl={callback} defaultEmail={prefill} />
     </AuthCard>
   );
 }

@@ -10,14 +10,15 @@ import { formString, FormError, SubmitButton, useErrorMessage, useFocusFirstErro
 const PASSWORD_MIN = 10;
 const PASSWORD_MAX = 128;
 
-export function SignUpForm() {
+/** `callbackUrl` travels into the confirmation mail, so the new user comes back to it (e.g. an invitation). */
+export function SignUpForm({ callbackUrl, defaultEmail }: { callbackUrl?: string; defaultEmail?: string }) {
   const t = useTranslations('auth');
   const trpc = useTRPC();
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
   const signUp = useMutation(
     trpc.auth.signUp.mutationOptions({
-      onSuccess: ({ email }) => router.push({ pathname: '/verify-email', query: { email } }),
+      onSuccess: ({ email }) => router.push({ pathname: '/verify-email', query: callbackUrl ? { email, callbackUrl } : { email } }),
     }),
   );
   const fieldErrors = useFocusFirstError(formRef, signUp.error);
@@ -27,14 +28,19 @@ export function SignUpForm() {
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    signUp.mutate({ email: formString(form, 'email'), password: formString(form, 'password'), name: formString(form, 'name') || undefined });
+    signUp.mutate({
+      email: formString(form, 'email'),
+      password: formString(form, 'password'),
+      name: formString(form, 'name') || undefined,
+      callbackUrl,
+    });
   };
 
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="sign-up-form">
       <FormError message={message} />
       <FormField id="name" label={t('fields.name')} autoComplete="name" maxLength={100} error={fieldErrors.name} />
-      <FormField id="email" type="email" label={t('fields.email')} autoComplete="email" required error={fieldErrors.email} />
+      <FormField id="email" type="email" label={t('fields.email')} autoComplete="email" required defaultValue={defaultEmail} error={fieldErrors.email} />
       <FormField
         id="password"
         type="password"

@@ -44,7 +44,7 @@ export default async function VerifyEmailPage({ params, searchParams }: Props) {
         footer={signInLink}
       >
         <p className="text-sm text-muted-foreground">{t('verify.resendPrompt')}</p>
-        <ResendVerificationForm defaultEmail={email} />
+        <ResendVerificationForm defaultEmail={email} callbackUrl={callbackUrl} />
       </AuthCard>
     );
   }
@@ -63,7 +63,7 @@ export default async function VerifyEmailPage({ params, searchParams }: Props) {
   return (
     <AuthCard title={t('verify.invalidTitle')} description={t(`verify.${status}`)} footer={signInLink}>
       <p className="text-sm text-muted-foreground">{t('verify.invalidHint')}</p>
-      <ResendVerificationForm />
+      <ResendVerificationForm callbackUrl={callbackUrl} />
     </AuthCard>
   );
 }

@@ -33,7 +33,7 @@ export function VerifyEmailRunner({ token, callbackUrl }: { token: string; callb
     return (
       <>
         <Alert variant="error">{message}</Alert>
-        <ResendVerificationForm />
+        <ResendVerificationForm callbackUrl={callbackUrl} />
       </>
     );
   }
