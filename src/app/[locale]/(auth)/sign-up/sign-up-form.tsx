@@ -31,7 +31,7 @@ export function SignUpForm() {
   };
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="sign-up-form">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="sign-up-form">
       <FormError message={message} />
       <FormField id="name" label={t('fields.name')} autoComplete="name" maxLength={100} error={fieldErrors.name} />
       <FormField id="email" type="email" label={t('fields.email')} autoComplete="email" required error={fieldErrors.email} />
