@@ -91,7 +91,12 @@ async function main(): Promise<void> {
 
     const port = process.env.PORT ?? '3000';
     const children: ChildSpec[] = [
-      { name: 'web', command: process.execPath, args: [require.resolve('next/dist/bin/next'), mode, '--port', port] },
+      {
+        name: 'web',
+        command: process.execPath,
+        // KANSO_HOST (e.g. 127.0.0.1) keeps the server on one interface; unset, Next listens on all.
+        args: [require.resolve('next/dist/bin/next'), mode, '--port', port, ...(process.env.KANSO_HOST ? ['--hostname', process.env.KANSO_HOST] : [])],
+      },
       // The realtime sidecar and the job worker are added here as they land.
     ];
     for (const spec of children) {

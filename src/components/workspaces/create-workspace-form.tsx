@@ -28,18 +28,20 @@ export function CreateWorkspaceForm() {
 
   return (
     <form
+      method="post"
       className="mt-6 grid gap-4"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        create.mutate({ name });
+        // Read from the form: text typed before hydration lives only in the DOM.
+        create.mutate({ name: String(new FormData(e.currentTarget).get('name') ?? '') });
       }}
     >
       <FormField
         id="name"
         label={t('nameLabel')}
         placeholder={t('namePlaceholder')}
-        value={name}
+        defaultValue=""
         onChange={(e) => setName(e.target.value)}
         error={errors.name}
         hint={slug ? t('slugHint', { slug }) : undefined}

@@ -18,6 +18,7 @@ export function RenameWorkspaceForm({ slug, name: initial }: { slug: string; nam
   const errors = fieldErrorsOf(rename.error);
   return (
     <form
+      method="post"
       className="mt-4 grid gap-3"
       noValidate
       onSubmit={(e) => {
@@ -55,6 +56,7 @@ export function DeleteWorkspaceForm({ slug, name }: { slug: string; name: string
   const errors = fieldErrorsOf(remove.error);
   return (
     <form
+      method="post"
       className="mt-4 grid gap-3"
       noValidate
       onSubmit={(e) => {

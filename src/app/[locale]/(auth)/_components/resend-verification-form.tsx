@@ -24,7 +24,7 @@ export function ResendVerificationForm({ defaultEmail, lockedEmail, callbackUrl 
   };
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="grid gap-3" aria-label={t('verify.resend')}>
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="grid gap-3" aria-label={t('verify.resend')}>
       {resend.isSuccess ? <Alert variant="success">{t('verify.resent')}</Alert> : null}
       <FormError message={lockedEmail || !Object.keys(fieldErrors).length ? message : null} />
       {lockedEmail ? (

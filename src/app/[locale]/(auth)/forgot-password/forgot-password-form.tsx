@@ -33,7 +33,7 @@ export function ForgotPasswordForm() {
   };
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="forgot-password-form">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="forgot-password-form">
       <FormError message={message} />
       <FormField id="email" type="email" label={t('fields.email')} autoComplete="email" required error={fieldErrors.email} />
       <SubmitButton pending={request.isPending} label={t('forgot.submit')} pendingLabel={t('forgot.submitting')} />

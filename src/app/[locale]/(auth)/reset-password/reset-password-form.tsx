@@ -39,7 +39,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
   };
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="reset-password-form">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="reset-password-form">
       <FormError message={message}>
         {/* The link was used or expired meanwhile: offer a new one. */}
         {appCodeOf(reset.error) === 'BAD_REQUEST' && !fieldErrors.password ? (

@@ -35,7 +35,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
 
   return (
     <div className="grid gap-4">
-      <form ref={formRef} onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="sign-in-form">
+      <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="sign-in-form">
         <FormError message={message} />
         <FormField id="email" type="email" label={t('fields.email')} autoComplete="email" required error={fieldErrors.email} />
         <div className="grid gap-1.5">

@@ -37,7 +37,7 @@ export function SignUpForm({ callbackUrl, defaultEmail }: { callbackUrl?: string
   };
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="sign-up-form">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="sign-up-form">
       <FormError message={message} />
       <FormField id="name" label={t('fields.name')} autoComplete="name" maxLength={100} error={fieldErrors.name} />
       <FormField id="email" type="email" label={t('fields.email')} autoComplete="email" required defaultValue={defaultEmail} error={fieldErrors.email} />

@@ -51,7 +51,7 @@ export function ChangePasswordForm() {
   };
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="mt-4 grid max-w-sm gap-4" data-testid="change-password-form">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="mt-4 grid max-w-sm gap-4" data-testid="change-password-form">
       {change.isSuccess ? <Alert variant="success">{t('account.security.password.success')}</Alert> : null}
       {message ? <Alert variant="error">{message}</Alert> : null}
       <FormField
