@@ -47,7 +47,7 @@ export function InviteForm({ workspaceSlug }: { workspaceSlug: string }) {
   };
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="mt-4 grid gap-4" data-testid="invite-form" aria-labelledby="invite-form-heading">
+    <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="mt-4 grid gap-4" data-testid="invite-form" aria-labelledby="invite-form-heading">
       {create.isSuccess ? (
         <Alert variant="success" data-testid="invite-sent">
           {create.data.refreshed ? t('form.refreshed', { email: create.data.invitation.email }) : t('form.sent', { email: create.data.invitation.email })}

@@ -119,7 +119,7 @@ export function InviteLinks({ workspaceSlug }: { workspaceSlug: string }) {
   return (
     <div className="mt-4 grid gap-4">
       {canInvite ? (
-        <form ref={formRef} onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="invite-link-form" aria-label={t('title')}>
+        <form ref={formRef} method="post" onSubmit={onSubmit} noValidate className="grid gap-4" data-testid="invite-link-form" aria-label={t('title')}>
           {createMessage && !firstInvalid ? <Alert variant="error">{createMessage}</Alert> : null}
           <div className="grid gap-4 sm:grid-cols-2">
             <RoleSelect id="linkRole" label={t('role')} roles={roles} defaultValue={roles.includes('member') ? 'member' : roles[0]} error={fieldErrors.role} />

@@ -184,6 +184,7 @@ function MemberRow({
       <td className="px-3 py-3">
         {options ? (
           <form
+            method="post"
             className="flex flex-wrap items-center gap-2"
             onSubmit={(event) => {
               event.preventDefault();

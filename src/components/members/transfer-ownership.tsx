@@ -61,6 +61,7 @@ export function TransferOwnership({
           <p className="mt-4 text-sm">{t('noCandidates')}</p>
         ) : (
           <form
+            method="post"
             className="mt-4 grid gap-3"
             noValidate
             onSubmit={(event) => {

@@ -1,6 +1,7 @@
 import 'server-only';
 /** Server components prefetch through the same router and hydrate the client cache. */
 import { dehydrate, HydrationBoundary, type FetchQueryOptions, type QueryKey } from '@tanstack/react-query';
+import { TRPCError } from '@trpc/server';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { cookies, headers } from 'next/headers';
 import { cache, type ReactNode } from 'react';
@@ -29,6 +30,17 @@ export const trpc = createTRPCOptionsProxy({ ctx: createRscContext, router: appR
 
 /** Direct server-side calls (no cache), e.g. for redirects in layouts. */
 export const serverCaller = cache(async () => createCaller(await createRscContext()));
+
+/**
+ * The workspace `slug` as the signed-in member sees it (with their role), or null when they are not
+ * a member. Cached per request, so the layout and the page ask the database once.
+ */
+export const getWorkspace = cache(async (slug: string) =>
+  (await serverCaller()).workspace.get({ workspaceSlug: slug }).catch((error: unknown) => {
+    if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return null;
+    throw error;
+  }),
+);
 
 /** The signed-in session of this request (null when signed out). */
 export async function getSession() {

@@ -1,4 +1,3 @@
-import { TRPCError } from '@trpc/server';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { SiteHeader } from '@/components/layout/site-header';
@@ -7,7 +6,7 @@ import { WorkspaceRoleProvider } from '@/components/workspaces/workspace-role';
 import { WorkspaceSwitcher } from '@/components/workspaces/workspace-switcher';
 import { Button } from '@/components/ui/button';
 import { Link } from '@/i18n/navigation';
-import { HydrateClient, prefetch, serverCaller, trpc } from '@/lib/trpc/server';
+import { getWorkspace, HydrateClient, prefetch, serverCaller, trpc } from '@/lib/trpc/server';
 
 /**
  * The workspace shell. Membership is checked on every navigation (no caching), so a removed
@@ -24,10 +23,7 @@ export default async function WorkspaceLayout({
   setRequestLocale(locale);
   const caller = await serverCaller();
   const t = await getTranslations('workspace');
-  const workspace = await caller.workspace.get({ workspaceSlug: slug }).catch((error: unknown) => {
-    if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return null;
-    throw error;
-  });
+  const workspace = await getWorkspace(slug);
   const me = await caller.user.me();
 
   if (!workspace) {

@@ -1,12 +1,14 @@
 import { FolderKanban } from 'lucide-react';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
-import { serverCaller } from '@/lib/trpc/server';
+import { getWorkspace } from '@/lib/trpc/server';
 
 export default async function WorkspaceHome({ params }: { params: Promise<{ locale: string; slug: string }> }) {
   const { locale, slug } = await params;
   setRequestLocale(locale);
   const t = await getTranslations('workspace');
-  const workspace = await (await serverCaller()).workspace.get({ workspaceSlug: slug });
+  const workspace = await getWorkspace(slug);
+  // Not a member (any more): the layout shows "no access".
+  if (!workspace) return null;
   return (
     <div>
       <h1 className="text-2xl font-semibold tracking-tight" data-testid="workspace-title">

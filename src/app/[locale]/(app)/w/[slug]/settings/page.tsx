@@ -3,13 +3,15 @@ import { ChangeSlugForm, DeleteWorkspaceForm, RenameWorkspaceForm } from '@/comp
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { can } from '@/lib/permissions';
-import { serverCaller } from '@/lib/trpc/server';
+import { getWorkspace } from '@/lib/trpc/server';
 
 export default async function WorkspaceSettingsPage({ params }: { params: Promise<{ locale: string; slug: string }> }) {
   const { locale, slug } = await params;
   setRequestLocale(locale);
   const t = await getTranslations('workspace.settings');
-  const workspace = await (await serverCaller()).workspace.get({ workspaceSlug: slug });
+  const workspace = await getWorkspace(slug);
+  // Not a member (any more): the layout shows "no access".
+  if (!workspace) return null;
   return (
     <div className="max-w-2xl">
       <h1 className="text-2xl font-semibold tracking-tight">{t('title')}</h1>

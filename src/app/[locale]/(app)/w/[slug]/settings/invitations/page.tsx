@@ -7,7 +7,7 @@ import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { INVITATION_TTL_DAYS } from '@/lib/invitations';
 import { can } from '@/lib/permissions';
-import { getQueryClient, HydrateClient, serverCaller, trpc } from '@/lib/trpc/server';
+import { getQueryClient, getWorkspace, HydrateClient, trpc } from '@/lib/trpc/server';
 
 type Props = { params: Promise<{ locale: string; slug: string }> };
 
@@ -22,7 +22,9 @@ export default async function InvitationsPage({ params }: Props) {
   const { locale, slug } = await params;
   setRequestLocale(locale);
   const t = await getTranslations('invitations');
-  const workspace = await (await serverCaller()).workspace.get({ workspaceSlug: slug });
+  const workspace = await getWorkspace(slug);
+  // Not a member (any more): the layout shows "no access".
+  if (!workspace) return null;
   if (!can(workspace.role, 'invitation:read')) {
     return (
       <div>

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { MembersView } from '@/components/members/members-view';
-import { getQueryClient, HydrateClient, serverCaller, trpc } from '@/lib/trpc/server';
+import { getQueryClient, getWorkspace, HydrateClient, trpc } from '@/lib/trpc/server';
 
 type Props = { params: Promise<{ locale: string; slug: string }> };
 
@@ -16,7 +16,9 @@ export default async function MembersPage({ params }: Props) {
   const { locale, slug } = await params;
   setRequestLocale(locale);
   const t = await getTranslations('members');
-  const workspace = await (await serverCaller()).workspace.get({ workspaceSlug: slug });
+  const workspace = await getWorkspace(slug);
+  // Not a member (any more): the layout shows "no access".
+  if (!workspace) return null;
   // The first page is in the first HTML; more pages load on demand.
   await getQueryClient().prefetchInfiniteQuery(
     trpc.member.list.infiniteQueryOptions({ workspaceSlug: workspace.slug }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
