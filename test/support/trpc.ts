@@ -3,6 +3,7 @@
  * database. Cookies the procedures set are recorded in `jar`.
  */
 import { randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
 import { appRouter } from '@/server/api/root';
 import { createContext, createCallerFactory, type CookieJar } from '@/server/api/trpc';
 import { createSession, sessionCookieName } from '@/server/auth/session';
@@ -12,6 +13,16 @@ import type { Role } from '@/lib/permissions';
 import { testDb } from './db';
 
 export const createTestCaller = createCallerFactory(appRouter);
+
+/** The TRPCError a call rejected with (fails the test when it resolved or threw something else). */
+export async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
+  return error;
+}
 
 export interface TestCookieJar extends CookieJar {
   values: Map<string, string>;

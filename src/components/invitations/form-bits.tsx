@@ -3,6 +3,7 @@
 import { TRPCClientError } from '@trpc/client';
 import { useTranslations } from 'next-intl';
 import type { ComponentProps } from 'react';
+import { describedByIds, FieldHelp } from '@/components/ui/form-field';
 import { Label } from '@/components/ui/label';
 import type { Role } from '@/lib/permissions';
 import { cn } from '@/lib/utils';
@@ -29,7 +30,7 @@ export function RoleSelect({
   ...props
 }: ComponentProps<'select'> & { id: string; label: string; roles: readonly Role[]; error?: string; hint?: string }) {
   const t = useTranslations('workspace.roles');
-  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+  const describedBy = describedByIds(id, error, hint);
   return (
     <div className={cn('grid gap-1.5', className)}>
       <Label htmlFor={id}>{label}</Label>
@@ -40,16 +41,7 @@ export function RoleSelect({
           </option>
         ))}
       </select>
-      {hint && !error ? (
-        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="text-xs text-destructive">
-          {error}
-        </p>
-      ) : null}
+      <FieldHelp id={id} error={error} hint={hint} />
     </div>
   );
 }

@@ -2,26 +2,16 @@
  * Account flows end to end through the real appRouter (tRPC caller and the HTTP route) against
  * this file's PostgreSQL: rows, cookies and the mails stored by the dev mailbox transport.
  */
-import { TRPCError } from '@trpc/server';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/trpc/[trpc]/route';
 import { localiseError } from '@/server/api/errors';
 import { createContext } from '@/server/api/trpc';
 import { adminSql, resetTables, testDb } from '../../../test/support/db';
-import { callerAs, cookieJar, createTestCaller, type TestCookieJar } from '../../../test/support/trpc';
+import { callerAs, cookieJar, createTestCaller, errorOf, type TestCookieJar } from '../../../test/support/trpc';
 import { hashToken, sessionCookieName, validateSessionToken } from './session';
 
 const COOKIE = sessionCookieName(false);
 const PASSWORD = 'correct horse battery';
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 
 /** A browser: one cookie jar across calls, a fresh request context per call. */
 function browser(userAgent = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15') {

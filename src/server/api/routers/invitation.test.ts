@@ -9,16 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '@/lib/permissions';
 import { AppError } from '@/server/platform/errors';
 import { superSql } from '../../../../test/support/db';
-import { callerAs, makeUser, makeWorkspace } from '../../../../test/support/trpc';
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
+import { callerAs, errorOf, makeUser, makeWorkspace } from '../../../../test/support/trpc';
 
 /** The service's AppError behind a tRPC error (its key and params). */
 function appErrorOf(error: TRPCError): AppError {

@@ -2,21 +2,11 @@
  * member.* through the real appRouter (sessions, guards, localised errors, mail after commit).
  * The rules themselves are covered in src/server/members/member-service.test.ts.
  */
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '@/lib/permissions';
 import { localiseError } from '@/server/api/errors';
 import { adminSql, superSql } from '../../../../test/support/db';
-import { callerAs, makeUser, makeWorkspace } from '../../../../test/support/trpc';
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
+import { callerAs, errorOf, makeUser, makeWorkspace } from '../../../../test/support/trpc';
 
 type Seat = Awaited<ReturnType<typeof makeUser>>;
 

@@ -1,16 +1,6 @@
-import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/trpc/[trpc]/route';
-import { callerAs, makeUser, makeWorkspace } from '../../../../test/support/trpc';
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
+import { callerAs, errorOf, makeUser, makeWorkspace } from '../../../../test/support/trpc';
 
 describe('workspace router', () => {
   it('refuses signed-out callers with UNAUTHORIZED', async () => {
