@@ -46,6 +46,8 @@ function download(filename: string, csv: string) {
 
 export function AuditLogView({ workspaceSlug }: { workspaceSlug: string }) {
   const t = useTranslations('audit');
+  const tAction = useTranslations('auditActions');
+  const actionLabel = (action: string) => (tAction.has(action as never) ? tAction(action as never) : action);
   const format = useFormatter();
   const trpc = useTRPC();
   const [filters, setFilters] = useState<Filters>({});
@@ -72,7 +74,7 @@ export function AuditLogView({ workspaceSlug }: { workspaceSlug: string }) {
             <option value="">{t('allActions')}</option>
             {AUDIT_ACTIONS.map((action) => (
               <option key={action} value={action}>
-                {action}
+                {actionLabel(action)}
               </option>
             ))}
           </select>
@@ -132,7 +134,10 @@ export function AuditLogView({ workspaceSlug }: { workspaceSlug: string }) {
                   <td className="whitespace-nowrap px-3 py-2">
                     <time dateTime={entry.createdAt.toISOString()}>{format.dateTime(entry.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}</time>
                   </td>
-                  <td className="px-3 py-2 font-mono text-xs">{entry.action}</td>
+                  <td className="px-3 py-2">
+                    {actionLabel(entry.action)}
+                    <span className="block font-mono text-xs text-muted-foreground">{entry.action}</span>
+                  </td>
                   <td className="px-3 py-2">{entry.actor ? (entry.actor.email ?? entry.actor.id) : t('system')}</td>
                   <td className="max-w-md px-3 py-2">
                     <code className="break-all text-xs text-muted-foreground">{JSON.stringify(entry.data)}</code>
