@@ -3,7 +3,8 @@
  *
  *   1. PostgreSQL: DATABASE_URL if set, else embedded in .data/ (stale servers handled);
  *   2. migrations, then (dev only) the idempotent demo seed;
- *   3. the children: the Next app — the realtime sidecar and job worker join `children` below.
+ *   3. the children: the Next app and the realtime sidecar (sidecar/realtime-sidecar.ts, its own
+ *      port REALTIME_PORT, default 3001, sharing DATABASE_URL); the job worker joins `children` later.
  *
  * One Ctrl+C (SIGINT) or SIGTERM stops every child, then PostgreSQL. If a child dies, the rest
  * are stopped too and the launcher exits with its code.
@@ -97,7 +98,13 @@ async function main(): Promise<void> {
         // KANSO_HOST (e.g. 127.0.0.1) keeps the server on one interface; unset, Next listens on all.
         args: [require.resolve('next/dist/bin/next'), mode, '--port', port, ...(process.env.KANSO_HOST ? ['--hostname', process.env.KANSO_HOST] : [])],
       },
-      // The realtime sidecar and the job worker are added here as they land.
+      {
+        name: 'realtime',
+        command: process.execPath,
+        // react-server: modules marked `import 'server-only'` load in this server process.
+        args: ['--conditions=react-server', '--import', 'tsx', 'sidecar/realtime-sidecar.ts'],
+      },
+      // The job worker is added here when it lands.
     ];
     for (const spec of children) {
       await stopStaleChild(spec.name, log);
@@ -116,6 +123,7 @@ async function main(): Promise<void> {
       });
     }
     log(`${mode === 'dev' ? 'development' : 'production'} server on http://localhost:${port}`);
+    log(`realtime sidecar on ws://${process.env.REALTIME_HOST ?? '127.0.0.1'}:${process.env.REALTIME_PORT ?? '3001'} (GET /health)`);
   } catch (error) {
     console.error(`[kanso] ${error instanceof Error ? error.message : String(error)}`);
     await shutdown(1);

@@ -2,16 +2,24 @@
 import { createCallerFactory, router } from './trpc';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
+import { commentRouter } from './routers/comment';
 import { invitationRouter } from './routers/invitation';
 import { memberRouter } from './routers/member';
+import { projectRouter } from './routers/project';
+import { taskRouter } from './routers/task';
+import { realtimeRouter } from './routers/realtime';
 import { userRouter } from './routers/user';
 import { workspaceRouter } from './routers/workspace';
 
 export const appRouter = router({
   audit: auditRouter,
   auth: authRouter,
+  comment: commentRouter,
   invitation: invitationRouter,
   member: memberRouter,
+  project: projectRouter,
+  task: taskRouter,
+  realtime: realtimeRouter,
   user: userRouter,
   workspace: workspaceRouter,
 });

@@ -104,6 +104,8 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
         stack: undefined,
         appCode: localised.appCode,
         fieldErrors: localised.fieldErrors,
+        // The current record on a version CONFLICT (COLLAB-2): the client merges field by field.
+        current: error.cause instanceof AppError && error.cause.details && 'current' in error.cause.details ? error.cause.details.current : undefined,
         requestId: ctx?.requestId ?? null,
       },
     };

@@ -27,8 +27,8 @@ export async function migrateDatabase(adminUrl: string, appUrl: string): Promise
   }
 }
 
-/** Tables the app may only read and append to (SEC-4): no UPDATE, DELETE or TRUNCATE. */
-export const APPEND_ONLY_TABLES = ['audit_log'] as const;
+/** Tables the app may only read and append to (SEC-4, the COLLAB-3 outbox): no UPDATE, DELETE or TRUNCATE. */
+export const APPEND_ONLY_TABLES = ['audit_log', 'outbox_events'] as const;
 
 async function grantAppRole(sql: postgres.Sql, role: string): Promise<void> {
   const r = `"${role.replaceAll('"', '""')}"`;

@@ -38,6 +38,11 @@ export const envSchema = z
     MAIL_FROM: z.string().min(3).default('Kanso <no-reply@kanso.localhost>'),
     /** Dev-only: store mail in the database and show it at /dev/mailbox. */
     DEV_MAILBOX: bool.default(false),
+    /** Realtime sidecar (COLLAB-3): port and interface it listens on (loopback unless told). */
+    REALTIME_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+    REALTIME_HOST: z.string().min(1).default('127.0.0.1'),
+    /** WebSocket URL browsers use to reach the sidecar (behind a proxy: wss://…); default ws://localhost:REALTIME_PORT. */
+    NEXT_PUBLIC_REALTIME_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SENTRY_DSN: optionalUrl,
     NEXT_PUBLIC_SENTRY_DSN: optionalUrl,

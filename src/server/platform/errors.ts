@@ -27,6 +27,11 @@ export interface AppErrorOptions {
   params?: Record<string, string | number>;
   /** Per-field message keys (under `errors.`) for forms. */
   fieldErrors?: Record<string, ErrorKey>;
+  /**
+   * Structured data for the client, returned as `data.details` by the tRPC error formatter — e.g.
+   * `{ current }` on a version CONFLICT (COLLAB-2). Must be JSON-serialisable and safe to show the caller.
+   */
+  details?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -35,6 +40,7 @@ export class AppError extends Error {
   readonly key: ErrorKey;
   readonly params?: Record<string, string | number>;
   readonly fieldErrors?: Record<string, ErrorKey>;
+  readonly details?: Record<string, unknown>;
 
   constructor(code: ErrorCode, key: ErrorKey, options: AppErrorOptions = {}) {
     super(key, { cause: options.cause });
@@ -43,6 +49,7 @@ export class AppError extends Error {
     this.key = key;
     this.params = options.params;
     this.fieldErrors = options.fieldErrors;
+    this.details = options.details;
   }
 }
 

@@ -23,11 +23,11 @@ export const REDACT_PATHS = [
   '*.headers.authorization',
 ];
 
-export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}) {
+export function createLogger(options: { level?: string; destination?: pino.DestinationStream; service?: string } = {}) {
   return pino(
     {
       level: options.level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
-      base: { service: 'kanso-web' },
+      base: { service: options.service ?? 'kanso-web' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },

@@ -1,0 +1,57 @@
+/**
+ * The realtime sidecar process (COLLAB-3): `tsx sidecar/realtime-sidecar.ts` (the launcher starts
+ * it next to the web app). WebSocket rooms per project on REALTIME_HOST:REALTIME_PORT, `GET /health`,
+ * events from the outbox via LISTEN `kanso_events`. See src/server/realtime/realtime-server.ts and
+ * docs/realtime.md.
+ *
+ * It imports src/server (never the reverse). Run with `--conditions=react-server` so modules marked
+ * `import 'server-only'` load (this is a server process); the launcher and the tests do.
+ *
+ * SIGTERM / SIGINT: sockets are closed with 1001, LISTEN ends, the pool closes, exit 0.
+ */
+import { closeDb, db } from '@/server/db/client';
+import { env } from '@/server/platform/env';
+import { createLogger } from '@/server/platform/logger';
+import { createRealtimeServer } from '@/server/realtime/realtime-server';
+
+const config = env();
+const log = createLogger({ service: 'kanso-realtime', level: config.LOG_LEVEL });
+
+const server = createRealtimeServer({
+  db: db(),
+  authSecret: config.AUTH_SECRET,
+  host: config.REALTIME_HOST,
+  port: config.REALTIME_PORT,
+  log,
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'realtime sidecar stopping');
+  const force = setTimeout(() => {
+    log.error('shutdown took longer than 10 s; exiting');
+    process.exit(1);
+  }, 10_000);
+  force.unref();
+  try {
+    await server.stop();
+    await closeDb();
+    log.info('realtime sidecar stopped');
+    process.exit(0);
+  } catch (err) {
+    log.error({ err }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+try {
+  const address = await server.start();
+  log.info({ host: address.address, port: address.port }, 'realtime sidecar listening');
+} catch (err) {
+  log.fatal({ err }, 'realtime sidecar failed to start');
+  process.exit(1);
+}

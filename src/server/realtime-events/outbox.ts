@@ -1,0 +1,83 @@
+/**
+ * The event outbox (COLLAB-3). Services append an event in the SAME transaction as the change;
+ * the AFTER INSERT trigger on `outbox_events` runs `pg_notify('kanso_events', '<workspace id>:<event id>')`,
+ * which PostgreSQL delivers only on COMMIT — a rolled-back write never reaches a client.
+ *
+ * Contract with the realtime sidecar: LISTEN on `kanso_events`, read the event by id, and use
+ * `readEvents` to resync a reconnecting client from the last id it saw.
+ */
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '@/server/db/client';
+import { outboxEvents } from '@/server/db/schema';
+
+/** The NOTIFY channel; payload `<workspace id>:<event id>`. */
+export const EVENTS_CHANNEL = 'kanso_events';
+/** Most events `readEvents` answers at once (page on with the last id). */
+export const READ_EVENTS_MAX = 500;
+
+export type OutboxEventType =
+  | 'project.created'
+  | 'project.updated'
+  | 'project.deleted'
+  | 'project.member_added'
+  | 'project.member_removed'
+  | 'task.created'
+  | 'task.updated'
+  | 'task.moved'
+  | 'task.deleted'
+  | 'comment.created'
+  | 'comment.updated'
+  | 'comment.deleted';
+
+export interface NewOutboxEvent {
+  workspaceId: string;
+  projectId: string | null;
+  type: OutboxEventType;
+  /** The new record (with its version), or `{ id, projectId, … }` for deletes. JSON-serialisable. */
+  payload: Record<string, unknown>;
+  actorId: string | null;
+  requestId: string | null;
+}
+
+export type OutboxEvent = typeof outboxEvents.$inferSelect;
+
+/** Appends an event within the caller's transaction (`tx` scoped to `event.workspaceId`). */
+export async function appendEvent(tx: DbOrTx, event: NewOutboxEvent): Promise<void> {
+  // Round-trip through JSON so Dates are stored as the ISO strings clients receive.
+  await tx.insert(outboxEvents).values({ ...event, payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown> });
+}
+
+/** Parses a `kanso_events` NOTIFY payload; null when malformed. */
+export function parseEventNotification(payload: string): { workspaceId: string; eventId: number } | null {
+  const match = /^([0-9a-f-]{36}):(\d+)$/i.exec(payload);
+  if (!match) return null;
+  return { workspaceId: match[1] as string, eventId: Number(match[2]) };
+}
+
+/**
+ * Events of `workspaceId` with id > `afterId`, oldest first, at most `limit` (≤ READ_EVENTS_MAX);
+ * optionally only those of `projectIds`. `db` must be scoped to the workspace and the reading user
+ * (`withTenant`): row-level security then also hides events of private projects they cannot see.
+ */
+export async function readEvents(
+  db: DbOrTx,
+  workspaceId: string,
+  afterId: number,
+  projectIds?: readonly string[],
+  limit: number = READ_EVENTS_MAX,
+): Promise<OutboxEvent[]> {
+  if (projectIds && projectIds.length === 0) return [];
+  const bounded = Math.max(1, Math.min(limit, READ_EVENTS_MAX));
+  return db
+    .select()
+    .from(outboxEvents)
+    .where(
+      and(
+        eq(outboxEvents.workspaceId, workspaceId),
+        gt(outboxEvents.id, afterId),
+        projectIds ? inArray(outboxEvents.projectId, [...projectIds]) : undefined,
+      ),
+    )
+    .orderBy(asc(outboxEvents.id))
+    .limit(bounded);
+}

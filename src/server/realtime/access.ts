@@ -1,0 +1,81 @@
+/**
+ * What the realtime sidecar asks PostgreSQL (COLLAB-3). Every read runs under row-level security
+ * as the user it is for: membership in `withTenant({ userId })`, project visibility and outbox rows
+ * in `withTenant({ workspaceId, userId })` — so the sidecar cannot hand a user a row the API would
+ * not show them, even if its own bookkeeping were wrong.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Role } from '@/lib/permissions';
+import type { RealtimeEvent } from '@/lib/realtime-protocol';
+import type { DbOrTx } from '@/server/db/client';
+import { users, workspaceMembers } from '@/server/db/schema';
+import { setTenant, withTenant } from '@/server/db/tenant';
+import { canViewProject } from '@/server/projects/access';
+import { readEvents } from '@/server/realtime-events/outbox';
+
+export interface AccessVerdict {
+  /** The user's role in the workspace; null: not (or no longer) a member. */
+  role: Role | null;
+  /** Those of the asked projects the user may see (empty when not a member). */
+  visible: Set<string>;
+}
+
+/** One transaction: the user's membership of `workspaceId`, then `canViewProject` for each project. */
+export function checkAccess(db: DbOrTx, userId: string, workspaceId: string, projectIds: Iterable<string> = []): Promise<AccessVerdict> {
+  return withTenant(db, { userId }, async (tx) => {
+    const [member] = await tx
+      .select({ role: workspaceMembers.role })
+      .from(workspaceMembers)
+      .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.userId, userId)));
+    const visible = new Set<string>();
+    if (!member) return { role: null, visible };
+    await setTenant(tx, { workspaceId, userId });
+    for (const projectId of new Set(projectIds)) {
+      if (await canViewProject(tx, { userId, role: member.role }, projectId)) visible.add(projectId);
+    }
+    return { role: member.role, visible };
+  });
+}
+
+/** Name and avatar shown in presence (users are not a tenant table). */
+export async function presenceProfile(db: DbOrTx, userId: string): Promise<{ name: string | null; image: string | null }> {
+  const [row] = await db.select({ name: users.name, image: users.image }).from(users).where(eq(users.id, userId));
+  return { name: row?.name ?? null, image: row?.image ?? null };
+}
+
+/** Outbox row `id` as `readerId` sees it (null: absent, or invisible to that user under RLS). */
+export function readOutboxEvent(db: DbOrTx, workspaceId: string, readerId: string, id: number): Promise<RealtimeEvent | null> {
+  return withTenant(db, { workspaceId, userId: readerId }, async (tx) => {
+    // The first event after id-1 this user may see; it is ours only if it has our id.
+    const [row] = await readEvents(tx, workspaceId, id - 1, undefined, 1);
+    if (!row || row.id !== id) return null;
+    return {
+      id: row.id,
+      type: row.type,
+      projectId: row.projectId,
+      payload: row.payload,
+      actorId: row.actorId,
+      createdAt: row.createdAt.toISOString(),
+    };
+  });
+}
+
+/**
+ * A digest of everything that decides who sees what in a workspace: its members and roles, the
+ * private-project member lists, and the set of live workspace-visible projects. One cheap query per
+ * workspace; the periodic re-check runs the per-user checks only when it changes (or every so often).
+ */
+export async function accessFingerprint(db: DbOrTx, workspaceId: string): Promise<string> {
+  return withTenant(db, { workspaceId }, async (tx) => {
+    const rows = await tx.execute<{ fp: string }>(sql`
+      SELECT md5(
+        coalesce((SELECT string_agg(m.user_id::text || ':' || m.role::text, ',' ORDER BY m.user_id)
+                    FROM workspace_members m WHERE m.workspace_id = ${workspaceId}), '') || '|' ||
+        coalesce((SELECT string_agg(pm.project_id::text || ':' || pm.user_id::text, ',' ORDER BY pm.project_id, pm.user_id)
+                    FROM project_members pm WHERE pm.workspace_id = ${workspaceId}), '') || '|' ||
+        coalesce((SELECT string_agg(p.id::text, ',' ORDER BY p.id)
+                    FROM projects p WHERE p.workspace_id = ${workspaceId} AND p.visibility = 'workspace' AND p.deleted_at IS NULL), '')
+      ) AS fp`);
+    return rows[0]?.fp ?? '';
+  });
+}

@@ -1,0 +1,507 @@
+/**
+ * The realtime sidecar's server (COLLAB-3): an HTTP server with `GET /health` and a `ws`
+ * WebSocketServer, rooms keyed by project id, presence, and fan-out of committed outbox events.
+ *
+ *  - A socket authenticates with a signed ticket (./ticket.ts) in `?ticket=` or a first
+ *    `{type:'auth'}` message; its messages are then handled strictly in order.
+ *  - Every `join` re-checks membership and `canViewProject` in PostgreSQL.
+ *  - Fan-out: one LISTEN on `kanso_events` (the outbox trigger NOTIFYs `<workspace>:<id>` on COMMIT,
+ *    so a rolled-back write is never seen). The row is read under RLS as a connected user of that
+ *    workspace and sent to the sockets in the project's room (workspace-level events: every socket
+ *    of the workspace). Several sidecars each LISTEN on the shared PostgreSQL, so every instance
+ *    gets every event: that is the PostgreSQL adapter (docs/realtime.md).
+ *  - Revocation: every `recheckMs` (1 s) each workspace with sockets is fingerprinted (members,
+ *    roles, project member lists, visible projects); when that changed (and every 10 s regardless)
+ *    each of its connected users is re-checked; a
+ *    non-member's sockets are closed with 4403, a project no longer visible is left with `kicked`.
+ *    Events of type `member.*` / `project.*` trigger that re-check for their workspace BEFORE they
+ *    are delivered, so the event that revokes access is not itself leaked.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Role } from '@/lib/permissions';
+import {
+  clientMessageSchema,
+  REALTIME_CLOSE,
+  type ClientMessage,
+  type PresenceEntry,
+  type RealtimeEvent,
+  type ServerMessage,
+} from '@/lib/realtime-protocol';
+import type { Database } from '@/server/db/client';
+import type { Logger } from '@/server/platform/logger';
+import { EVENTS_CHANNEL, parseEventNotification } from '@/server/realtime-events/outbox';
+import { accessFingerprint, checkAccess, presenceProfile, readOutboxEvent, type AccessVerdict } from './access';
+import { verifyTicket } from './ticket';
+
+
+export interface RealtimeServerOptions {
+  db: Database;
+  authSecret: string;
+  host: string;
+  port: number;
+  log: Logger;
+  /** Period of the membership/visibility re-check of connected users (default 1000 ms). */
+  recheckMs?: number;
+  /** Per-user checks run when a workspace's access fingerprint changes, and at least this often (default 10 s). */
+  fullRecheckMs?: number;
+  /** How long a socket without `?ticket=` has to send `{type:'auth'}` (default 5000 ms). */
+  authTimeoutMs?: number;
+  /** WebSocket ping period; a socket that missed the previous pong is dropped (default 30 s). */
+  heartbeatMs?: number;
+}
+
+interface Connection {
+  id: string;
+  ws: WebSocket;
+  log: Logger;
+  /** Set once the ticket was accepted. */
+  user: { id: string; workspaceId: string; role: Role; name: string | null; image: string | null } | null;
+  rooms: Set<string>;
+  /** Serialises this socket's message handling (auth first, then messages in arrival order). */
+  queue: Promise<void>;
+  alive: boolean;
+  closed: boolean;
+  tokens: number;
+  refilledAt: number;
+}
+
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Per socket: a bucket of 60 messages refilled at 20/s (a client that floods is closed with 1008). */
+const MESSAGE_BURST = 60;
+const MESSAGES_PER_SECOND = 20;
+/** Rooms one socket may be in at once. */
+const MAX_ROOMS_PER_SOCKET = 50;
+const MAX_READ_ATTEMPTS = 25;
+
+export function createRealtimeServer(options: RealtimeServerOptions) {
+  const { db, authSecret, log } = options;
+  const recheckMs = options.recheckMs ?? 1000;
+  const fullRecheckMs = options.fullRecheckMs ?? 10_000;
+  const authTimeoutMs = options.authTimeoutMs ?? 5000;
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+
+  const connections = new Map<string, Connection>();
+  /** projectId → connectionId → presence. */
+  const rooms = new Map<string, Map<string, PresenceEntry>>();
+  const byWorkspace = new Map<string, Set<Connection>>();
+  /** Nonces of accepted tickets until they expire (a ticket opens one connection per instance). */
+  const usedNonces = new Map<string, number>();
+
+  let listening = false;
+  let unlisten: (() => Promise<void>) | null = null;
+  let eventChain: Promise<void> = Promise.resolve();
+  let recheckTimer: NodeJS.Timeout | null = null;
+  let heartbeatTimer: NodeJS.Timeout | null = null;
+  let rechecking = false;
+  /** Per workspace: the access fingerprint at the last per-user re-check, and when that ran. */
+  const lastFull = new Map<string, { fingerprint: string; at: number }>();
+  /** Bumped per workspace when a socket authenticates or joins: a fingerprint taken before must not vouch for it. */
+  const epochs = new Map<string, number>();
+  const invalidate = (workspaceId: string) => {
+    lastFull.delete(workspaceId);
+    epochs.set(workspaceId, (epochs.get(workspaceId) ?? 0) + 1);
+  };
+  let stopping = false;
+
+  // ── Sending ──────────────────────────────────────────────────────────────────────────────────
+
+  function send(conn: Connection, message: ServerMessage | string): void {
+    if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
+    if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      conn.log.warn({ buffered: conn.ws.bufferedAmount }, 'slow consumer dropped');
+      conn.ws.terminate();
+      return;
+    }
+    conn.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** Sends one message (serialised once) to every socket in a project's room. */
+  function sendToRoom(projectId: string, message: ServerMessage, workspaceId?: string): number {
+    const room = rooms.get(projectId);
+    if (!room) return 0;
+    const frame = JSON.stringify(message);
+    let sent = 0;
+    for (const id of room.keys()) {
+      const conn = connections.get(id);
+      if (conn && (!workspaceId || conn.user?.workspaceId === workspaceId)) {
+        send(conn, frame);
+        sent += 1;
+      }
+    }
+    return sent;
+  }
+
+  function close(conn: Connection, code: number, reason: string): void {
+    if (conn.closed) return;
+    conn.log.info({ code, reason }, 'closing connection');
+    detach(conn);
+    conn.ws.close(code, reason);
+  }
+
+  // ── Rooms and presence ───────────────────────────────────────────────────────────────────────
+
+  function presenceOf(projectId: string): PresenceEntry[] {
+    return [...(rooms.get(projectId)?.values() ?? [])];
+  }
+
+  function leaveRoom(conn: Connection, projectId: string): boolean {
+    if (!conn.rooms.delete(projectId)) return false;
+    const room = rooms.get(projectId);
+    room?.delete(conn.id);
+    if (room?.size === 0) rooms.delete(projectId);
+    else sendToRoom(projectId, { type: 'presence_left', projectId, connectionId: conn.id });
+    return true;
+  }
+
+  /** Removes a connection from every room and index (on close, kick or shutdown). */
+  function detach(conn: Connection): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    for (const projectId of [...conn.rooms]) leaveRoom(conn, projectId);
+    connections.delete(conn.id);
+    if (conn.user) {
+      const set = byWorkspace.get(conn.user.workspaceId);
+      set?.delete(conn);
+      if (set?.size === 0) byWorkspace.delete(conn.user.workspaceId);
+    }
+  }
+
+  // ── Protocol ─────────────────────────────────────────────────────────────────────────────────
+
+  async function authenticate(conn: Connection, ticket: string): Promise<void> {
+    const result = verifyTicket(authSecret, ticket);
+    if (!result.ok) {
+      return close(conn, REALTIME_CLOSE.badTicket, result.reason === 'expired' ? 'ticket expired' : 'invalid ticket');
+    }
+    const { userId, workspaceId, projectId, exp, nonce } = result.claims;
+    if (usedNonces.has(nonce)) return close(conn, REALTIME_CLOSE.badTicket, 'ticket already used');
+    usedNonces.set(nonce, exp);
+    conn.log = conn.log.child({ userId, workspaceId });
+    const verdict = await checkAccess(db, userId, workspaceId);
+    if (!verdict.role) return close(conn, REALTIME_CLOSE.forbidden, 'not a member of this workspace');
+    if (conn.closed) return;
+    const profile = await presenceProfile(db, userId);
+    conn.user = { id: userId, workspaceId, role: verdict.role, ...profile };
+    let set = byWorkspace.get(workspaceId);
+    if (!set) byWorkspace.set(workspaceId, (set = new Set()));
+    set.add(conn);
+    // A fingerprint taken before this check must not vouch for it (A→B→A: added, removed again).
+    invalidate(workspaceId);
+    conn.log.info('authenticated');
+    send(conn, { type: 'ready', connectionId: conn.id, userId, workspaceId });
+    if (projectId) await join(conn, projectId);
+  }
+
+  async function join(conn: Connection, projectId: string): Promise<void> {
+    const user = conn.user!;
+    const verdict = await checkAccess(db, user.id, user.workspaceId, [projectId]);
+    if (conn.closed) return;
+    if (!verdict.role) return close(conn, REALTIME_CLOSE.forbidden, 'no longer a member of this workspace');
+    user.role = verdict.role;
+    if (!verdict.visible.has(projectId)) {
+      conn.log.info({ projectId }, 'join refused');
+      return send(conn, { type: 'join_refused', projectId, code: REALTIME_CLOSE.forbidden, reason: 'project not found or not visible to you' });
+    }
+    if (!conn.rooms.has(projectId) && conn.rooms.size >= MAX_ROOMS_PER_SOCKET) {
+      return send(conn, { type: 'error', reason: `at most ${MAX_ROOMS_PER_SOCKET} projects per connection` });
+    }
+    let room = rooms.get(projectId);
+    if (!room) rooms.set(projectId, (room = new Map()));
+    const existing = room.get(conn.id);
+    const entry: PresenceEntry = { connectionId: conn.id, userId: user.id, name: user.name, image: user.image, editingTaskId: existing?.editingTaskId ?? null };
+    // Tell the others first (deltas: O(room) per change), then give the joiner the full list.
+    if (!existing) sendToRoom(projectId, { type: 'presence', projectId, entry });
+    room.set(conn.id, entry);
+    conn.rooms.add(projectId);
+    invalidate(user.workspaceId);
+    conn.log.debug({ projectId }, 'joined');
+    send(conn, { type: 'joined', projectId, presence: presenceOf(projectId) });
+  }
+
+  async function handle(conn: Connection, message: ClientMessage): Promise<void> {
+    if (!conn.user) {
+      if (message.type === 'auth') return authenticate(conn, message.ticket);
+      return close(conn, REALTIME_CLOSE.badTicket, 'authenticate first');
+    }
+    switch (message.type) {
+      case 'auth':
+        return send(conn, { type: 'error', reason: 'already authenticated' });
+      case 'join':
+        return join(conn, message.projectId);
+      case 'leave':
+        leaveRoom(conn, message.projectId);
+        return send(conn, { type: 'left', projectId: message.projectId });
+      case 'presence': {
+        const entry = rooms.get(message.projectId)?.get(conn.id);
+        if (!entry) return send(conn, { type: 'error', reason: 'join the project first' });
+        entry.editingTaskId = message.editingTaskId ?? null;
+        sendToRoom(message.projectId, { type: 'presence', projectId: message.projectId, entry });
+        return;
+      }
+      case 'ping':
+        return send(conn, { type: 'pong' });
+    }
+  }
+
+  function enqueue(conn: Connection, work: () => Promise<void>): void {
+    conn.queue = conn.queue
+      .then(() => (conn.closed ? undefined : work()))
+      .catch((err: unknown) => {
+        conn.log.error({ err }, 'realtime handler failed');
+        close(conn, 1011, 'internal error');
+      });
+  }
+
+  function onConnection(ws: WebSocket, req: IncomingMessage): void {
+    const id = randomUUID();
+    const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : id;
+    // Never log req.url: it carries the ticket.
+    const conn: Connection = {
+      id,
+      ws,
+      log: log.child({ connectionId: id, requestId }),
+      user: null,
+      rooms: new Set(),
+      queue: Promise.resolve(),
+      alive: true,
+      closed: false,
+      tokens: MESSAGE_BURST,
+      refilledAt: Date.now(),
+    };
+    connections.set(id, conn);
+    conn.log.debug({ ip: req.socket.remoteAddress }, 'connection opened');
+    ws.on('pong', () => void (conn.alive = true));
+    ws.on('close', () => detach(conn));
+    ws.on('error', (err) => conn.log.warn({ err }, 'socket error'));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const now = Date.now();
+      conn.tokens = Math.min(MESSAGE_BURST, conn.tokens + ((now - conn.refilledAt) / 1000) * MESSAGES_PER_SECOND);
+      conn.refilledAt = now;
+      if (conn.tokens < 1) return close(conn, REALTIME_CLOSE.policy, 'too many messages');
+      conn.tokens -= 1;
+      let parsed: unknown;
+      try {
+        parsed = isBinary ? undefined : JSON.parse(rawToString(data));
+      } catch {
+        parsed = undefined;
+      }
+      const message = clientMessageSchema.safeParse(parsed);
+      if (!message.success) {
+        if (!conn.user) return close(conn, REALTIME_CLOSE.badTicket, 'authenticate first');
+        return send(conn, { type: 'error', reason: 'invalid message' });
+      }
+      enqueue(conn, () => handle(conn, message.data));
+    });
+
+    const ticket = new URL(req.url ?? '/', 'http://sidecar').searchParams.get('ticket');
+    if (ticket) {
+      enqueue(conn, () => authenticate(conn, ticket));
+    } else {
+      const timer = setTimeout(() => {
+        if (!conn.user) close(conn, REALTIME_CLOSE.authTimeout, 'no ticket');
+      }, authTimeoutMs);
+      ws.once('close', () => clearTimeout(timer));
+    }
+  }
+
+  // ── Re-checks (revocation) ───────────────────────────────────────────────────────────────────
+
+  function applyVerdict(conns: Connection[], verdict: AccessVerdict): void {
+    for (const conn of conns) {
+      if (conn.closed) continue;
+      if (!verdict.role) {
+        close(conn, REALTIME_CLOSE.forbidden, 'removed from the workspace');
+        continue;
+      }
+      conn.user!.role = verdict.role;
+      for (const projectId of [...conn.rooms]) {
+        if (verdict.visible.has(projectId)) continue;
+        leaveRoom(conn, projectId);
+        conn.log.info({ projectId }, 'kicked from room');
+        send(conn, { type: 'kicked', projectId, reason: 'access revoked' });
+      }
+    }
+  }
+
+  /** Re-checks every connected user of `workspaceId` (all workspaces when omitted). */
+  async function recheck(workspaceId?: string): Promise<void> {
+    const groups = new Map<string, Connection[]>();
+    for (const [ws, set] of byWorkspace) {
+      if (workspaceId && ws !== workspaceId) continue;
+      for (const conn of set) {
+        const key = `${ws}:${conn.user!.id}`;
+        const list = groups.get(key);
+        if (list) list.push(conn);
+        else groups.set(key, [conn]);
+      }
+    }
+    const work = [...groups.values()];
+    const worker = async () => {
+      for (let conns = work.shift(); conns; conns = work.shift()) {
+        const { id: userId, workspaceId: ws } = conns[0]!.user!;
+        const projects = conns.flatMap((c) => [...c.rooms]);
+        applyVerdict(conns, await checkAccess(db, userId, ws, projects));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, work.length) }, worker));
+  }
+
+  /**
+   * Every `recheckMs`: one fingerprint query per workspace with sockets; the per-user checks run
+   * for a workspace whose fingerprint changed (a member removed, a role or project member list
+   * changed, a project turned private or was deleted) or whose last full check is `fullRecheckMs` old.
+   */
+  async function periodicRecheck(): Promise<void> {
+    if (rechecking || stopping) return;
+    rechecking = true;
+    try {
+      const now = Date.now();
+      for (const [nonce, exp] of usedNonces) if (exp <= now) usedNonces.delete(nonce);
+      for (const ws of epochs.keys()) if (!byWorkspace.has(ws)) epochs.delete(ws);
+      for (const ws of lastFull.keys()) if (!byWorkspace.has(ws)) lastFull.delete(ws);
+      const work = [...byWorkspace.keys()];
+      const worker = async () => {
+        for (let ws = work.shift(); ws; ws = work.shift()) {
+          const epoch = epochs.get(ws);
+          const fingerprint = await accessFingerprint(db, ws);
+          const last = lastFull.get(ws);
+          log.trace({ workspaceId: ws, fingerprint, last: last?.fingerprint }, 'access fingerprint');
+          if (last && last.fingerprint === fingerprint && Date.now() - last.at < fullRecheckMs) continue;
+          await recheck(ws);
+          if (epochs.get(ws) === epoch) lastFull.set(ws, { fingerprint, at: Date.now() });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, work.length) }, worker));
+    } catch (err) {
+      log.error({ err }, 'access re-check failed');
+    } finally {
+      rechecking = false;
+    }
+  }
+
+  // ── Fan-out ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Reads the row as a connected user of the workspace who can see it (admins first). */
+  async function readEvent(workspaceId: string, id: number, conns: Set<Connection>): Promise<RealtimeEvent | null> {
+    const readers = [...new Map([...conns].map((c) => [c.user!.id, c.user!.role])).entries()]
+      .sort(([, a], [, b]) => rank(b) - rank(a))
+      .slice(0, MAX_READ_ATTEMPTS);
+    for (const [userId] of readers) {
+      const event = await readOutboxEvent(db, workspaceId, userId, id);
+      if (event) return event;
+    }
+    return null;
+  }
+
+  async function deliver(workspaceId: string, id: number): Promise<void> {
+    if (!byWorkspace.get(workspaceId)?.size) return;
+    const event = await readEvent(workspaceId, id, byWorkspace.get(workspaceId)!);
+    if (!event) return;
+    if (event.type.startsWith('member.') || event.type.startsWith('project.')) await recheck(workspaceId);
+    const message: ServerMessage = { type: 'event', event };
+    let sent = 0;
+    if (event.projectId) {
+      // A project belongs to one workspace; the filter is a second fence, not the first.
+      sent = sendToRoom(event.projectId, message, workspaceId);
+    } else {
+      const frame = JSON.stringify(message);
+      for (const conn of byWorkspace.get(workspaceId) ?? []) {
+        send(conn, frame);
+        sent += 1;
+      }
+    }
+    log.debug({ eventId: id, workspaceId, type: event.type, sent }, 'event fanned out');
+  }
+
+  function onNotify(payload: string): void {
+    const parsed = parseEventNotification(payload);
+    if (!parsed) return void log.warn({ payload }, 'unexpected notification payload');
+    const { workspaceId, eventId: id } = parsed;
+    // One at a time, in NOTIFY (= commit) order.
+    eventChain = eventChain
+      .then(() => deliver(workspaceId, id))
+      .catch((err: unknown) => log.error({ err, eventId: id, workspaceId }, 'event fan-out failed'));
+  }
+
+  // ── HTTP ─────────────────────────────────────────────────────────────────────────────────────
+
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/health') {
+      const body = { status: listening ? 'ok' : 'starting', service: 'kanso-realtime', listening, connections: connections.size, rooms: rooms.size };
+      res.writeHead(listening ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'not found' }));
+  }
+
+  const http: Server = createServer(onRequest);
+  const wss = new WebSocketServer({ server: http, maxPayload: 64 * 1024 });
+  wss.on('connection', onConnection);
+
+  return {
+    /** Starts LISTEN, the re-check and heartbeat timers, then the HTTP/WebSocket server. */
+    async start(): Promise<AddressInfo> {
+      const subscription = await db.$client.listen(EVENTS_CHANNEL, onNotify, () => {
+        listening = true;
+        log.info({ channel: EVENTS_CHANNEL }, 'listening for events');
+      });
+      unlisten = () => subscription.unlisten();
+      recheckTimer = setInterval(() => void periodicRecheck(), recheckMs);
+      heartbeatTimer = setInterval(() => {
+        for (const conn of connections.values()) {
+          if (!conn.alive) {
+            conn.ws.terminate();
+            continue;
+          }
+          conn.alive = false;
+          conn.ws.ping();
+        }
+      }, heartbeatMs);
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(options.port, options.host, () => resolve());
+      });
+      return http.address() as AddressInfo;
+    },
+
+    /** Graceful stop: sockets closed with 1001, LISTEN ended, server closed. */
+    async stop(): Promise<void> {
+      stopping = true;
+      if (recheckTimer) clearInterval(recheckTimer);
+      if (heartbeatTimer) clearInterval(heartbeatTimer);
+      const sockets = [...wss.clients];
+      for (const conn of [...connections.values()]) close(conn, REALTIME_CLOSE.goingAway, 'server shutting down');
+      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.close(REALTIME_CLOSE.goingAway, 'server shutting down');
+      await Promise.race([
+        Promise.all(sockets.map((ws) => (ws.readyState === ws.CLOSED ? null : new Promise((r) => ws.once('close', r))))),
+        new Promise((r) => setTimeout(r, 2000).unref()),
+      ]);
+      for (const ws of sockets) ws.terminate();
+      await unlisten?.().catch(() => {});
+      listening = false;
+      await eventChain;
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+
+    stats: () => ({ connections: connections.size, rooms: rooms.size, listening }),
+  };
+}
+
+export type RealtimeServer = ReturnType<typeof createRealtimeServer>;
+
+function rank(role: Role): number {
+  return role === 'owner' || role === 'admin' ? 1 : 0;
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

@@ -1,0 +1,29 @@
+/**
+ * Minting realtime tickets (COLLAB-3) for the `realtime.ticket` procedure. The caller is already a
+ * member with `project:read` (the procedure's guard); a named project must also be visible to them.
+ * The sidecar re-checks all of it on connect and on every join — the ticket only says who asks.
+ */
+import type { Role } from '@/lib/permissions';
+import type { DbOrTx } from '@/server/db/client';
+import { env } from '@/server/platform/env';
+import { AppError } from '@/server/platform/errors';
+import { canViewProject } from '@/server/projects/access';
+import { signTicket } from './ticket';
+
+/** The WebSocket URL browsers connect to. */
+export function realtimePublicUrl(): string {
+  const config = env();
+  return config.NEXT_PUBLIC_REALTIME_URL ?? `ws://localhost:${config.REALTIME_PORT}`;
+}
+
+export async function mintRealtimeTicket(
+  tx: DbOrTx,
+  viewer: { userId: string; role: Role; workspaceId: string },
+  projectId?: string,
+): Promise<{ ticket: string; url: string; expiresAt: Date }> {
+  if (projectId && !(await canViewProject(tx, { userId: viewer.userId, role: viewer.role }, projectId))) {
+    throw new AppError('NOT_FOUND', 'generic.notFound');
+  }
+  const { ticket, expiresAt } = signTicket(env().AUTH_SECRET, { userId: viewer.userId, workspaceId: viewer.workspaceId, projectId });
+  return { ticket, url: realtimePublicUrl(), expiresAt };
+}

@@ -1,0 +1,77 @@
+/** Zod contracts of the board procedures (projects, tasks, comments): inputs and records. */
+import { z } from 'zod';
+import { PROJECT_VISIBILITIES, TASK_PRIORITIES, TASK_STATUSES } from '@/server/db/schema/boards';
+
+export const uuid = z.uuid();
+export const version = z.number().int().min(1);
+/** A calendar day, YYYY-MM-DD. */
+export const day = z.iso.date();
+export const label = z.string().trim().min(1).max(40);
+/** Markdown; the UI renders it safely. */
+export const markdown = z.string().max(20_000);
+
+export const visibility = z.enum(PROJECT_VISIBILITIES);
+export const taskStatus = z.enum(TASK_STATUSES);
+export const taskPriority = z.enum(TASK_PRIORITIES);
+
+export const projectRecord = z.object({
+  id: uuid,
+  workspaceId: uuid,
+  name: z.string(),
+  description: z.string(),
+  visibility,
+  createdBy: uuid.nullable(),
+  version: z.number().int(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  deletedAt: z.date().nullable(),
+});
+
+export const projectMemberRecord = z.object({ userId: uuid, isAdmin: z.boolean() });
+
+export const taskRecord = z.object({
+  id: uuid,
+  workspaceId: uuid,
+  projectId: uuid,
+  title: z.string(),
+  description: z.string(),
+  status: taskStatus,
+  assigneeId: uuid.nullable(),
+  priority: taskPriority,
+  dueDate: z.string().nullable(),
+  labels: z.array(z.string()),
+  position: z.string(),
+  version: z.number().int(),
+  createdBy: uuid.nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const taskActivityRecord = z.object({
+  id: z.number().int(),
+  taskId: uuid,
+  actorId: uuid.nullable(),
+  kind: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.date(),
+});
+
+export const commentRecord = z.object({
+  id: uuid,
+  workspaceId: uuid,
+  taskId: uuid,
+  authorId: uuid.nullable(),
+  body: z.string(),
+  version: z.number().int(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const taskFields = {
+  title: z.string().trim().min(1).max(500),
+  description: markdown,
+  assigneeId: uuid.nullable(),
+  priority: taskPriority,
+  dueDate: day.nullable(),
+  labels: z.array(label).max(20),
+};

@@ -1,0 +1,106 @@
+/**
+ * Task comments (COLLAB-1): anyone who may comment creates (idempotent on the client id); authors
+ * edit and delete their own, admins any (`canOnResource`). Edits are compare-and-set on `version`.
+ * Each write appends a task activity row and an outbox event in the caller's transaction.
+ */
+import 'server-only';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { canOnResource } from '@/lib/permissions';
+import type { Tx } from '@/server/db/client';
+import { taskActivity, taskComments } from '@/server/db/schema';
+import { AppError } from '@/server/platform/errors';
+import { appendEvent, type OutboxEventType } from '@/server/realtime-events/outbox';
+import type { BoardActor } from '@/server/projects/access';
+import { getTask, type Task, type WorkspaceScope } from './task-service';
+
+export type Comment = typeof taskComments.$inferSelect;
+export const COMMENT_LIST_MAX = 500;
+
+async function track(
+  tx: Tx,
+  ws: WorkspaceScope,
+  actor: BoardActor,
+  task: Task,
+  kind: string,
+  type: OutboxEventType,
+  payload: Record<string, unknown>,
+  data: Record<string, unknown> = { commentId: payload.id },
+) {
+  await tx.insert(taskActivity).values({ workspaceId: ws.workspaceId, taskId: task.id, actorId: actor.userId, kind, data });
+  await appendEvent(tx, { workspaceId: ws.workspaceId, projectId: task.projectId, type, payload, actorId: actor.userId, requestId: actor.requestId });
+}
+
+async function findComment(tx: Tx, id: string): Promise<Comment | undefined> {
+  const [row] = await tx.select().from(taskComments).where(eq(taskComments.id, id));
+  return row;
+}
+
+/** The comment and its task if `actor` may see them, else NOT_FOUND. */
+async function visibleComment(tx: Tx, actor: BoardActor, id: string): Promise<{ comment: Comment; task: Task }> {
+  const comment = await findComment(tx, id);
+  if (!comment) throw new AppError('NOT_FOUND', 'comment.notFound');
+  try {
+    return { comment, task: await getTask(tx, actor, comment.taskId) };
+  } catch (error) {
+    throw error instanceof AppError && error.code === 'NOT_FOUND' ? new AppError('NOT_FOUND', 'comment.notFound') : error;
+  }
+}
+
+export async function listComments(tx: Tx, actor: BoardActor, taskId: string): Promise<Comment[]> {
+  await getTask(tx, actor, taskId);
+  return tx.select().from(taskComments).where(eq(taskComments.taskId, taskId)).orderBy(asc(taskComments.createdAt), asc(taskComments.id)).limit(COMMENT_LIST_MAX);
+}
+
+/** Replaying the same create returns the existing comment; the same id with other content is a CONFLICT. */
+export async function createComment(tx: Tx, actor: BoardActor, ws: WorkspaceScope, input: { id: string; taskId: string; body: string }): Promise<Comment> {
+  const task = await getTask(tx, actor, input.taskId);
+  const [row] = await tx
+    .insert(taskComments)
+    .values({ id: input.id, workspaceId: ws.workspaceId, taskId: input.taskId, authorId: actor.userId, body: input.body })
+    .onConflictDoNothing({ target: taskComments.id })
+    .returning();
+  if (!row) {
+    const existing = await findComment(tx, input.id);
+    if (!existing || existing.authorId !== actor.userId || existing.taskId !== input.taskId) throw new AppError('CONFLICT', 'comment.idConflict');
+    // A replay after an edit is still the same create: compare with the body it was created with.
+    const [created] = await tx
+      .select({ data: taskActivity.data })
+      .from(taskActivity)
+      .where(and(eq(taskActivity.taskId, input.taskId), eq(taskActivity.kind, 'commented'), sql`${taskActivity.data}->>'commentId' = ${input.id}`))
+      .limit(1);
+    if (created?.data.body !== input.body) throw new AppError('CONFLICT', 'comment.idConflict');
+    return existing;
+  }
+  await track(tx, ws, actor, task, 'commented', 'comment.created', row, { commentId: row.id, body: row.body });
+  return row;
+}
+
+export async function updateComment(
+  tx: Tx,
+  actor: BoardActor,
+  ws: WorkspaceScope,
+  input: { id: string; expectedVersion: number; body: string },
+): Promise<Comment> {
+  const { comment, task } = await visibleComment(tx, actor, input.id);
+  if (!canOnResource(actor.role, 'comment:update', { ownerId: comment.authorId }, actor.userId)) throw new AppError('FORBIDDEN', 'comment.forbidden');
+  const [row] = await tx
+    .update(taskComments)
+    .set({ body: input.body, version: sql`${taskComments.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(taskComments.id, input.id), eq(taskComments.version, input.expectedVersion)))
+    .returning();
+  if (!row) {
+    const current = await findComment(tx, input.id);
+    if (!current) throw new AppError('NOT_FOUND', 'comment.notFound');
+    throw new AppError('CONFLICT', 'comment.conflict', { details: { current } });
+  }
+  await track(tx, ws, actor, task, 'comment_edited', 'comment.updated', row);
+  return row;
+}
+
+export async function deleteComment(tx: Tx, actor: BoardActor, ws: WorkspaceScope, input: { id: string }): Promise<{ id: string }> {
+  const { comment, task } = await visibleComment(tx, actor, input.id);
+  if (!canOnResource(actor.role, 'comment:delete', { ownerId: comment.authorId }, actor.userId)) throw new AppError('FORBIDDEN', 'comment.forbidden');
+  await tx.delete(taskComments).where(eq(taskComments.id, input.id));
+  await track(tx, ws, actor, task, 'comment_deleted', 'comment.deleted', { id: comment.id, taskId: task.id, projectId: task.projectId, version: comment.version + 1 });
+  return { id: comment.id };
+}

@@ -1,0 +1,288 @@
+/**
+ * Tasks (COLLAB-1, COLLAB-2): creates are idempotent on the client-generated id, updates and moves
+ * are compare-and-set on `version` (a stale write is a CONFLICT carrying the current record), and
+ * every write appends a `task_activity` row and an outbox event in the caller's transaction.
+ *
+ * Every function takes the workspace-scoped transaction of the calling procedure.
+ */
+import 'server-only';
+import { and, arrayContains, asc, desc, eq, gt, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { keyBetween } from '@/lib/fractional-index';
+import type { Tx } from '@/server/db/client';
+import { TASK_PRIORITIES, TASK_STATUSES, taskActivity, tasks, workspaceMembers } from '@/server/db/schema';
+import { AppError } from '@/server/platform/errors';
+import { appendEvent, type OutboxEventType } from '@/server/realtime-events/outbox';
+import type { BoardActor } from '@/server/projects/access';
+import { getProject } from '@/server/projects/project-service';
+
+export type Task = typeof tasks.$inferSelect;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
+
+/** Most tasks one list call answers (page on with `nextCursor`). */
+export const TASK_PAGE_MAX = 500;
+/** `<status>~<position>~<id>` of the last task of the previous page. */
+export const TASK_CURSOR_PATTERN = /^(todo|in_progress|done)~[0-9A-Za-z]+~[0-9a-f-]{36}$/;
+
+export interface WorkspaceScope {
+  workspaceId: string;
+}
+
+async function record(tx: Tx, ws: WorkspaceScope, actor: BoardActor, task: Pick<Task, 'id' | 'projectId'>, kind: string, data: Record<string, unknown>) {
+  await tx.insert(taskActivity).values({ workspaceId: ws.workspaceId, taskId: task.id, actorId: actor.userId, kind, data });
+}
+
+async function emit(tx: Tx, ws: WorkspaceScope, actor: BoardActor, type: OutboxEventType, projectId: string, payload: Record<string, unknown>) {
+  await appendEvent(tx, { workspaceId: ws.workspaceId, projectId, type, payload, actorId: actor.userId, requestId: actor.requestId });
+}
+
+async function findTask(tx: Tx, id: string): Promise<Task | undefined> {
+  const [row] = await tx.select().from(tasks).where(eq(tasks.id, id));
+  return row;
+}
+
+/** The task if `actor` may see its project (RLS filters too), else NOT_FOUND. */
+export async function getTask(tx: Tx, actor: BoardActor, id: string): Promise<Task> {
+  const task = await findTask(tx, id);
+  if (!task) throw new AppError('NOT_FOUND', 'task.notFound');
+  try {
+    await getProject(tx, actor, task.projectId);
+  } catch (error) {
+    throw error instanceof AppError && error.code === 'NOT_FOUND' ? new AppError('NOT_FOUND', 'task.notFound') : error;
+  }
+  return task;
+}
+
+async function conflictOrNotFound(tx: Tx, id: string): Promise<AppError> {
+  const current = await findTask(tx, id);
+  if (!current) return new AppError('NOT_FOUND', 'task.notFound');
+  return new AppError('CONFLICT', 'task.conflict', { details: { current } });
+}
+
+async function assertAssignable(tx: Tx, ws: WorkspaceScope, assigneeId: string | null | undefined): Promise<void> {
+  if (!assigneeId) return;
+  const [row] = await tx
+    .select({ userId: workspaceMembers.userId })
+    .from(workspaceMembers)
+    .where(and(eq(workspaceMembers.workspaceId, ws.workspaceId), eq(workspaceMembers.userId, assigneeId)));
+  if (!row) throw new AppError('BAD_REQUEST', 'task.assigneeNotMember', { fieldErrors: { assigneeId: 'task.assigneeNotMember' } });
+}
+
+export interface TaskFilters {
+  assigneeId?: string | null;
+  label?: string;
+  status?: TaskStatus;
+  /** Tasks due on or before this day (YYYY-MM-DD). */
+  dueBefore?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** A project's tasks in board order (status, position, id), filtered and bounded. */
+export async function listTasks(tx: Tx, actor: BoardActor, projectId: string, filters: TaskFilters = {}): Promise<{ items: Task[]; nextCursor: string | null }> {
+  await getProject(tx, actor, projectId);
+  const limit = Math.max(1, Math.min(filters.limit ?? TASK_PAGE_MAX, TASK_PAGE_MAX));
+  const conditions: Array<SQL | undefined> = [eq(tasks.projectId, projectId)];
+  if (filters.assigneeId !== undefined) {
+    conditions.push(filters.assigneeId === null ? sql`${tasks.assigneeId} is null` : eq(tasks.assigneeId, filters.assigneeId));
+  }
+  if (filters.label !== undefined) conditions.push(arrayContains(tasks.labels, [filters.label]));
+  if (filters.status !== undefined) conditions.push(eq(tasks.status, filters.status));
+  if (filters.dueBefore !== undefined) conditions.push(lte(tasks.dueDate, filters.dueBefore));
+  if (filters.cursor !== undefined) {
+    if (!TASK_CURSOR_PATTERN.test(filters.cursor)) throw new AppError('BAD_REQUEST', 'generic.badRequest');
+    const [status, position, id] = filters.cursor.split('~') as [string, string, string];
+    conditions.push(sql`(${tasks.status}, ${tasks.position}, ${tasks.id}) > (${status}, ${position}, ${id}::uuid)`);
+  }
+  const rows = await tx
+    .select()
+    .from(tasks)
+    .where(and(...conditions))
+    .orderBy(asc(tasks.status), asc(tasks.position), asc(tasks.id))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? `${last.status}~${last.position}~${last.id}` : null };
+}
+
+/** The position after the last task of a column. */
+async function endOfColumn(tx: Tx, projectId: string, status: TaskStatus, excludeId?: string): Promise<string> {
+  const [last] = await tx
+    .select({ position: tasks.position })
+    .from(tasks)
+    .where(and(eq(tasks.projectId, projectId), eq(tasks.status, status), excludeId ? ne(tasks.id, excludeId) : undefined))
+    .orderBy(desc(tasks.position), desc(tasks.id))
+    .limit(1);
+  return keyBetween(last?.position ?? null, null);
+}
+
+export interface CreateTaskInput {
+  id: string;
+  projectId: string;
+  title: string;
+  description?: string;
+  status?: TaskStatus;
+  assigneeId?: string | null;
+  priority?: TaskPriority;
+  dueDate?: string | null;
+  labels?: string[];
+}
+
+/** What a create says, normalised: compared on replay (kept in the `created` activity row). */
+function createContent(input: CreateTaskInput) {
+  return {
+    projectId: input.projectId,
+    title: input.title,
+    description: input.description ?? '',
+    status: input.status ?? 'todo',
+    assigneeId: input.assigneeId ?? null,
+    priority: input.priority ?? 'none',
+    dueDate: input.dueDate ?? null,
+    labels: [...(input.labels ?? [])],
+  };
+}
+
+/** JSON with sorted keys (jsonb does not keep key order). */
+function canonical(value: Record<string, unknown>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+/**
+ * Creates a task at the end of its column. Replaying the same create (offline queue) returns the
+ * existing task — even if it was edited since — without a second row or event; the same id with
+ * different content is a CONFLICT.
+ */
+export async function createTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, input: CreateTaskInput): Promise<Task> {
+  const content = createContent(input);
+  await getProject(tx, actor, input.projectId);
+  await assertAssignable(tx, ws, content.assigneeId);
+  const position = await endOfColumn(tx, input.projectId, content.status);
+  const [row] = await tx
+    .insert(tasks)
+    .values({ id: input.id, workspaceId: ws.workspaceId, createdBy: actor.userId, position, ...content })
+    .onConflictDoNothing({ target: tasks.id })
+    .returning();
+  if (!row) {
+    const existing = await findTask(tx, input.id);
+    if (!existing) throw new AppError('CONFLICT', 'task.idConflict');
+    const [created] = await tx
+      .select({ data: taskActivity.data, actorId: taskActivity.actorId })
+      .from(taskActivity)
+      .where(and(eq(taskActivity.taskId, input.id), eq(taskActivity.kind, 'created')))
+      .limit(1);
+    const same = created?.actorId === actor.userId && canonical(created.data) === canonical(content);
+    if (!same) throw new AppError('CONFLICT', 'task.idConflict');
+    return existing;
+  }
+  await record(tx, ws, actor, row, 'created', content);
+  await emit(tx, ws, actor, 'task.created', row.projectId, row);
+  return row;
+}
+
+export interface UpdateTaskInput {
+  id: string;
+  expectedVersion: number;
+  title?: string;
+  description?: string;
+  assigneeId?: string | null;
+  priority?: TaskPriority;
+  dueDate?: string | null;
+  labels?: string[];
+}
+
+const UPDATABLE = ['title', 'description', 'assigneeId', 'priority', 'dueDate', 'labels'] as const;
+
+/** Compare-and-set update of the given fields (status and order change through `moveTask`). */
+export async function updateTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, input: UpdateTaskInput): Promise<Task> {
+  const before = await getTask(tx, actor, input.id);
+  await assertAssignable(tx, ws, input.assigneeId);
+  const patch = Object.fromEntries(UPDATABLE.filter((f) => input[f] !== undefined).map((f) => [f, input[f]])) as Partial<Pick<Task, (typeof UPDATABLE)[number]>>;
+  const [row] = await tx
+    .update(tasks)
+    .set({ ...patch, version: sql`${tasks.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(tasks.id, input.id), eq(tasks.version, input.expectedVersion)))
+    .returning();
+  if (!row) throw await conflictOrNotFound(tx, input.id);
+  const changes = Object.fromEntries(Object.keys(patch).map((f) => [f, { from: before[f as keyof Task], to: row[f as keyof Task] }]));
+  await record(tx, ws, actor, row, 'updated', changes);
+  await emit(tx, ws, actor, 'task.updated', row.projectId, row);
+  return row;
+}
+
+export interface MoveTaskInput {
+  id: string;
+  expectedVersion: number;
+  /** The column to move to (default: the current one). */
+  status?: TaskStatus;
+  /** The task that will be directly above it in the column (its upper neighbour). */
+  afterId?: string | null;
+  /** The task that will be directly below it in the column (its lower neighbour). */
+  beforeId?: string | null;
+}
+
+async function neighbour(tx: Tx, task: Task, status: TaskStatus, id: string): Promise<string> {
+  const [row] = await tx
+    .select({ position: tasks.position })
+    .from(tasks)
+    .where(and(eq(tasks.id, id), eq(tasks.projectId, task.projectId), eq(tasks.status, status), ne(tasks.id, task.id)));
+  if (!row) throw new AppError('CONFLICT', 'task.staleMove', { details: { current: task } });
+  return row.position;
+}
+
+/**
+ * Moves a task between two neighbours (either may be omitted: top or end of the column) and
+ * optionally to another column; writes one row (fractional index), compare-and-set.
+ */
+export async function moveTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, input: MoveTaskInput): Promise<Task> {
+  const before = await getTask(tx, actor, input.id);
+  if (before.version !== input.expectedVersion) throw await conflictOrNotFound(tx, input.id);
+  const status = input.status ?? before.status;
+  const inColumn = and(eq(tasks.projectId, before.projectId), eq(tasks.status, status), ne(tasks.id, before.id));
+  let upper = input.afterId ? await neighbour(tx, before, status, input.afterId) : null;
+  let lower = input.beforeId ? await neighbour(tx, before, status, input.beforeId) : null;
+  if (upper !== null && lower === null && !input.beforeId) {
+    const [next] = await tx.select({ position: tasks.position }).from(tasks).where(and(inColumn, gt(tasks.position, upper))).orderBy(asc(tasks.position)).limit(1);
+    lower = next?.position ?? null;
+  } else if (lower !== null && upper === null && !input.afterId) {
+    const [previous] = await tx.select({ position: tasks.position }).from(tasks).where(and(inColumn, lt(tasks.position, lower))).orderBy(desc(tasks.position)).limit(1);
+    upper = previous?.position ?? null;
+  } else if (upper === null && lower === null) {
+    upper = (await tx.select({ position: tasks.position }).from(tasks).where(inColumn).orderBy(desc(tasks.position)).limit(1))[0]?.position ?? null;
+  }
+  // Two cards that landed on the same key concurrently: place after the upper one.
+  if (upper !== null && lower !== null && upper >= lower) {
+    const [next] = await tx.select({ position: tasks.position }).from(tasks).where(and(inColumn, gt(tasks.position, upper))).orderBy(asc(tasks.position)).limit(1);
+    lower = next?.position ?? null;
+  }
+  const position = keyBetween(upper, lower);
+  const [row] = await tx
+    .update(tasks)
+    .set({ status, position, version: sql`${tasks.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(tasks.id, input.id), eq(tasks.version, input.expectedVersion)))
+    .returning();
+  if (!row) throw await conflictOrNotFound(tx, input.id);
+  await record(tx, ws, actor, row, 'moved', { from: { status: before.status, position: before.position }, to: { status, position } });
+  await emit(tx, ws, actor, 'task.moved', row.projectId, row);
+  return row;
+}
+
+/** Hard delete (its comments and activity go with it); compare-and-set when a version is given. */
+export async function deleteTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, input: { id: string; expectedVersion?: number }): Promise<{ id: string }> {
+  await getTask(tx, actor, input.id);
+  const [row] = await tx
+    .delete(tasks)
+    .where(and(eq(tasks.id, input.id), input.expectedVersion !== undefined ? eq(tasks.version, input.expectedVersion) : undefined))
+    .returning({ id: tasks.id, projectId: tasks.projectId, version: tasks.version });
+  if (!row) throw await conflictOrNotFound(tx, input.id);
+  await emit(tx, ws, actor, 'task.deleted', row.projectId, { id: row.id, projectId: row.projectId, version: row.version + 1 });
+  return { id: row.id };
+}
+
+export type TaskActivity = typeof taskActivity.$inferSelect;
+
+/** A task's history, newest first (bounded). */
+export async function listTaskActivity(tx: Tx, actor: BoardActor, taskId: string): Promise<TaskActivity[]> {
+  await getTask(tx, actor, taskId);
+  return tx.select().from(taskActivity).where(eq(taskActivity.taskId, taskId)).orderBy(desc(taskActivity.id)).limit(TASK_PAGE_MAX);
+}
+

@@ -1,0 +1,307 @@
+/**
+ * The realtime sidecar as a real process (COLLAB-3): `node --conditions=react-server --import tsx
+ * sidecar/realtime-sidecar.ts` on a free port against this file's database, driven with a `ws` client.
+ * Tickets come from the real `realtime.ticket` procedure (or are signed directly with the test
+ * AUTH_SECRET to forge the cases the procedure would never mint).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { ServerMessage } from '@/lib/realtime-protocol';
+import { workspaceMembers } from '@/server/db/schema';
+import { withTenant } from '@/server/db/tenant';
+import { addProjectMember, createProject, removeProjectMember } from '@/server/projects/project-service';
+import { appendEvent } from '@/server/realtime-events/outbox';
+import { signTicket } from '@/server/realtime/ticket';
+import { freePort } from '../../scripts/lib/embedded-postgres';
+import { testDatabase, testDb } from '../support/db';
+import { callerAs, makeUser, makeWorkspace } from '../support/trpc';
+
+const SECRET = process.env.AUTH_SECRET!;
+
+let sidecar: ChildProcess;
+let port = 0;
+let output = '';
+const issued: string[] = [];
+
+async function waitForHealth(): Promise<Response> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      if (res.status === 200) return res;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`sidecar did not become healthy:\n${output}`);
+    if (sidecar.exitCode !== null) throw new Error(`sidecar exited (${sidecar.exitCode}):\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A client socket that records every message and how it closed. */
+function connect(query = '') {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/${query}`);
+  const messages: ServerMessage[] = [];
+  const waiters: Array<() => void> = [];
+  ws.on('message', (data) => {
+    messages.push(JSON.parse(String(data)) as ServerMessage);
+    for (const w of waiters.splice(0)) w();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => {
+      resolve({ code, reason: reason.toString() });
+      for (const w of waiters.splice(0)) w();
+    }),
+  );
+  ws.on('error', () => {});
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  /** The first message matching `pred` (already received or arriving within `ms`). */
+  async function next<T extends ServerMessage['type']>(type: T, pred: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true, ms = 3000) {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = messages.find((m): m is Extract<ServerMessage, { type: T }> => m.type === type && pred(m as Extract<ServerMessage, { type: T }>));
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no '${type}' message within ${ms} ms; got ${JSON.stringify(messages)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+  const send = (message: unknown) => ws.send(JSON.stringify(message));
+  return { ws, messages, closed, opened, next, send };
+}
+
+async function ticketFor(userId: string, workspaceSlug: string, projectId?: string): Promise<string> {
+  const { caller } = await callerAs(userId);
+  const { ticket, url, expiresAt } = await caller.realtime.ticket({ workspaceSlug, projectId });
+  expect(url).toMatch(/^wss?:\/\//);
+  expect(expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(60_000);
+  issued.push(ticket);
+  return ticket;
+}
+
+async function ready(userId: string, workspaceSlug: string) {
+  const client = connect(`?ticket=${encodeURIComponent(await ticketFor(userId, workspaceSlug))}`);
+  await client.next('ready');
+  return client;
+}
+
+describe('realtime sidecar (real process)', () => {
+  let owner: { id: string };
+  let member: { id: string };
+  let outsider: { id: string };
+  let workspace: { id: string; slug: string };
+  let publicProject = '';
+  let privateProject = '';
+  const actor = (userId: string, role: 'owner' | 'member') => ({ userId, role, requestId: 'test', ip: '127.0.0.1' });
+
+  beforeAll(async () => {
+    owner = await makeUser();
+    member = await makeUser();
+    outsider = await makeUser();
+    workspace = await makeWorkspace([
+      { userId: owner.id, role: 'owner' },
+      { userId: member.id, role: 'member' },
+    ]);
+    await makeWorkspace([{ userId: outsider.id, role: 'owner' }]);
+    publicProject = randomUUID();
+    privateProject = randomUUID();
+    await withTenant(testDb(), { workspaceId: workspace.id, userId: owner.id }, async (tx) => {
+      await createProject(tx, actor(owner.id, 'owner'), { workspaceId: workspace.id }, { id: publicProject, name: 'Public' });
+      await createProject(tx, actor(owner.id, 'owner'), { workspaceId: workspace.id }, { id: privateProject, name: 'Secret', visibility: 'private' });
+    });
+
+    port = await freePort();
+    sidecar = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'sidecar/realtime-sidecar.ts'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: testDatabase().appUrl,
+        AUTH_SECRET: SECRET,
+        REALTIME_PORT: String(port),
+        REALTIME_HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'test',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    sidecar.stdout!.on('data', (d: Buffer) => void (output += d.toString()));
+    sidecar.stderr!.on('data', (d: Buffer) => void (output += d.toString()));
+    await waitForHealth();
+  }, 30_000);
+
+  afterAll(async () => {
+    if (sidecar && sidecar.exitCode === null) {
+      const exited = new Promise((r) => sidecar.once('exit', r));
+      sidecar.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('GET /health answers 200 with JSON', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', service: 'kanso-realtime', listening: true });
+  });
+
+  it('refuses a bad ticket with 4401', async () => {
+    const forged = signTicket('x'.repeat(40), { userId: owner.id, workspaceId: workspace.id }).ticket;
+    expect(await connect(`?ticket=${forged}`).closed).toEqual({ code: 4401, reason: 'invalid ticket' });
+    expect(await connect('?ticket=garbage').closed).toEqual({ code: 4401, reason: 'invalid ticket' });
+  });
+
+  it('refuses an expired ticket with 4401', async () => {
+    const stale = signTicket(SECRET, { userId: owner.id, workspaceId: workspace.id }, Date.now() - 61_000).ticket;
+    expect(await connect(`?ticket=${stale}`).closed).toEqual({ code: 4401, reason: 'ticket expired' });
+  });
+
+  it('refuses a ticket used twice with 4401', async () => {
+    const ticket = await ticketFor(owner.id, workspace.slug);
+    const first = connect(`?ticket=${ticket}`);
+    await first.next('ready');
+    expect(await connect(`?ticket=${ticket}`).closed).toEqual({ code: 4401, reason: 'ticket already used' });
+    first.ws.close();
+  });
+
+  it('refuses a ticket for a workspace the user is not in with 4403', async () => {
+    const foreign = signTicket(SECRET, { userId: outsider.id, workspaceId: workspace.id }).ticket;
+    expect(await connect(`?ticket=${foreign}`).closed).toEqual({ code: 4403, reason: 'not a member of this workspace' });
+  });
+
+  it('the ticket procedure refuses an outsider and a project the caller cannot see', async () => {
+    const { caller: outsiderCaller } = await callerAs(outsider.id);
+    await expect(outsiderCaller.realtime.ticket({ workspaceSlug: workspace.slug })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const { caller: memberCaller } = await callerAs(member.id);
+    await expect(memberCaller.realtime.ticket({ workspaceSlug: workspace.slug, projectId: privateProject })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('accepts the ticket as a first message too', async () => {
+    const client = connect();
+    await client.opened;
+    client.send({ type: 'auth', ticket: await ticketFor(member.id, workspace.slug) });
+    expect(await client.next('ready')).toMatchObject({ userId: member.id, workspaceId: workspace.id });
+    client.ws.close();
+  });
+
+  it('refuses a join to a project the user cannot see, accepts one they can', async () => {
+    const client = await ready(member.id, workspace.slug);
+    client.send({ type: 'join', projectId: privateProject });
+    expect(await client.next('join_refused')).toMatchObject({ projectId: privateProject, code: 4403 });
+    client.send({ type: 'join', projectId: randomUUID() });
+    await client.next('join_refused', (m) => m.projectId !== privateProject);
+    client.send({ type: 'join', projectId: publicProject });
+    const joined = await client.next('joined');
+    expect(joined.presence.map((p) => p.userId)).toContain(member.id);
+    client.ws.close();
+  });
+
+  it('delivers an event committed after join, never one rolled back; presence reaches the room', async () => {
+    const a = await ready(owner.id, workspace.slug);
+    const b = await ready(member.id, workspace.slug);
+    a.send({ type: 'join', projectId: publicProject });
+    await a.next('joined');
+    b.send({ type: 'join', projectId: publicProject });
+    expect((await b.next('joined')).presence.map((p) => p.userId).sort()).toEqual([owner.id, member.id].sort());
+    await a.next('presence', (m) => m.entry.userId === member.id);
+    const taskId = randomUUID();
+    a.send({ type: 'presence', projectId: publicProject, editingTaskId: taskId });
+    await b.next('presence', (m) => m.entry.userId === owner.id && m.entry.editingTaskId === taskId);
+
+    const event = (title: string) => ({
+      workspaceId: workspace.id,
+      projectId: publicProject,
+      type: 'task.updated' as const,
+      payload: { id: taskId, title, version: 2 },
+      actorId: owner.id,
+      requestId: 'test',
+    });
+    await withTenant(testDb(), { workspaceId: workspace.id, userId: owner.id }, async (tx) => {
+      await appendEvent(tx, event('rolled back'));
+      throw new Error('rollback');
+    }).catch(() => {});
+    await withTenant(testDb(), { workspaceId: workspace.id, userId: owner.id }, (tx) => appendEvent(tx, event('committed')));
+
+    const received = await b.next('event');
+    expect(received.event).toMatchObject({ type: 'task.updated', projectId: publicProject, payload: { id: taskId, title: 'committed', version: 2 } });
+    await new Promise((r) => setTimeout(r, 300));
+    const titles = b.messages.flatMap((m) => (m.type === 'event' ? [m.event.payload.title] : []));
+    expect(titles).toEqual(['committed']);
+    b.ws.close();
+    await a.next('presence_left', (m) => m.projectId === publicProject);
+    a.ws.close();
+  });
+
+  it('a private project: a member added sees its events; removed, they are kicked and get no more', async () => {
+    await withTenant(testDb(), { workspaceId: workspace.id, userId: owner.id }, (tx) =>
+      addProjectMember(tx, actor(owner.id, 'owner'), { workspaceId: workspace.id }, { projectId: privateProject, userId: member.id }),
+    );
+    const b = await ready(member.id, workspace.slug);
+    b.send({ type: 'join', projectId: privateProject });
+    await b.next('joined');
+    const secretEvent = (title: string) => ({
+      workspaceId: workspace.id,
+      projectId: privateProject,
+      type: 'task.created' as const,
+      payload: { id: randomUUID(), title },
+      actorId: owner.id,
+      requestId: 'test',
+    });
+    await withTenant(testDb(), { workspaceId: workspace.id, userId: owner.id }, (tx) => appendEvent(tx, secretEvent('while a member')));
+    expect((await b.next('event', (m) => m.event.projectId === privateProject)).event.payload).toMatchObject({ title: 'while a member' });
+    await withTenant(testDb(), { workspaceId: workspace.id, userId: owner.id }, (tx) =>
+      removeProjectMember(tx, actor(owner.id, 'owner'), { workspaceId: workspace.id }, { projectId: privateProject, userId: member.id }),
+    );
+    expect(await b.next('kicked', (m) => m.projectId === privateProject, 1500)).toMatchObject({ reason: 'access revoked' });
+    await withTenant(testDb(), { workspaceId: workspace.id, userId: owner.id }, (tx) =>
+      appendEvent(tx, secretEvent('after removal')),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const seen = b.messages.flatMap((m) => (m.type === 'event' && m.event.type === 'task.created' ? [m.event.payload.title] : []));
+    expect(seen).toEqual(['while a member']);
+    b.ws.close();
+  });
+
+  it('closes the sockets of a user removed from the workspace within ~1 s (4403)', async () => {
+    const victim = await makeUser();
+    await withTenant(testDb(), { workspaceId: workspace.id }, (tx) =>
+      tx.insert(workspaceMembers).values({ workspaceId: workspace.id, userId: victim.id, role: 'member' }),
+    );
+    const client = await ready(victim.id, workspace.slug);
+    client.send({ type: 'join', projectId: publicProject });
+    await client.next('joined');
+    const { caller } = await callerAs(owner.id);
+    const removedAt = Date.now();
+    await caller.member.remove({ workspaceSlug: workspace.slug, userId: victim.id });
+    const closed = await client.closed;
+    expect(closed).toEqual({ code: 4403, reason: 'removed from the workspace' });
+    expect(Date.now() - removedAt).toBeLessThan(2500);
+  });
+
+  it('closes a socket that floods it with messages (1008)', async () => {
+    const client = await ready(member.id, workspace.slug);
+    for (let i = 0; i < 200; i++) client.send({ type: 'ping' });
+    expect(await client.closed).toEqual({ code: 1008, reason: 'too many messages' });
+  });
+
+  it('SIGTERM: sockets closed with 1001, process exits 0', async () => {
+    const client = await ready(owner.id, workspace.slug);
+    const exited = new Promise<number | null>((r) => sidecar.once('exit', (code) => r(code)));
+    sidecar.kill('SIGTERM');
+    expect(await client.closed).toEqual({ code: 1001, reason: 'server shutting down' });
+    expect(await exited).toBe(0);
+    expect(output).not.toContain(SECRET);
+    // Logs are JSON lines with connection ids, and never carry a ticket.
+    expect(output).toContain('"connectionId"');
+    expect(issued.length).toBeGreaterThan(5);
+    expect(issued.filter((t) => output.includes(t) || output.includes(t.split('.')[1]!))).toEqual([]);
+  });
+});
