@@ -4,7 +4,7 @@
  * so what the interface hides and what the server refuses cannot drift apart.
  *
  * Resource-level rules ("a member edits their own comments") are permissions too: `comment:update:own`
- * and `comment:update:any`; `canOnResource` picks the right one for a given record.
+ * and `comment:update:all`; `canOnResource` picks the right one for a given record.
  */
 export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -36,8 +36,8 @@ const ADMIN = [
   'audit:read',
   'project:delete',
   'project:manage-members',
-  'comment:update:any',
-  'comment:delete:any',
+  'comment:update:all',
+  'comment:delete:all',
 ] as const;
 const OWNER = [...ADMIN, 'workspace:delete', 'workspace:transfer'] as const;
 
@@ -57,10 +57,10 @@ export function can(role: Role | null | undefined, permission: Permission): bool
 
 type OwnedAction = 'comment:update' | 'comment:delete';
 
-/** Resource-level check: `:own` applies when the actor owns the record, `:any` otherwise. */
+/** Resource-level check: `:own` applies when the actor owns the record, `:all` otherwise. */
 export function canOnResource(role: Role | null | undefined, action: OwnedAction, resource: { ownerId: string | null }, actorId: string): boolean {
   const own = resource.ownerId !== null && resource.ownerId === actorId;
-  return can(role, `${action}:any`) || (own && can(role, `${action}:own`));
+  return can(role, `${action}:all`) || (own && can(role, `${action}:own`));
 }
 
 /** Roles `actor` may grant (invite with, or change someone to): never above their own, never owner. */

@@ -13,7 +13,7 @@ export const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(25
 /** A password being set (AUTH-3 adds the breached-password check). */
 export const newPasswordSchema = z.string().min(PASSWORD_MIN).max(PASSWORD_MAX);
 
-/** A password being checked: any length the user could have set, bounded so hashing cannot be abused. */
+/** A password being checked: whatever length the user could have set, bounded so hashing cannot be abused. */
 const existingPasswordSchema = z.string().min(1).max(1024);
 
 const callbackUrlSchema = z.string().max(2048).optional();

@@ -2,7 +2,7 @@
  * Realtime tickets (COLLAB-3): the short-lived credential a browser presents to the sidecar.
  *
  * A ticket is `base64url(JSON claims) "." base64url(HMAC-SHA256(claims))`. The HMAC key is derived
- * from AUTH_SECRET (never the secret itself), so a ticket can't be replayed as any other signed value.
+ * from AUTH_SECRET (never the secret itself), so a ticket can't be replayed as another signed value.
  * AUTH_SECRET may be a comma-separated list: the first secret signs, every secret verifies (rotation).
  * The comparison is constant-time. Tickets live at most 60 s; the sidecar also refuses a nonce it
  * has already seen on this instance, so a leaked ticket is good for one connection at most.
