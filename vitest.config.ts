@@ -27,7 +27,7 @@ export default defineConfig({
     pool: 'forks',
     // Two cores on these machines; each worker also drives its own database connections.
     maxWorkers: 2,
-    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['e2e/**', 'node_modules/**', '.data/**', '.next/**'],
     globalSetup: ['./test/global-setup.ts'],
     setupFiles: ['./test/setup-db.ts'],
