@@ -6,7 +6,8 @@
  * Contract with the realtime sidecar: LISTEN on `kanso_events`, read the event by id, and use
  * `readEvents` to resync a reconnecting client from the last id it saw.
  */
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, max } from 'drizzle-orm';
+import type { RealtimeEvent } from '@/lib/realtime-protocol';
 import type { DbOrTx } from '@/server/db/client';
 import { outboxEvents } from '@/server/db/schema';
 
@@ -80,4 +81,25 @@ export async function readEvents(
     )
     .orderBy(asc(outboxEvents.id))
     .limit(bounded);
+}
+
+/** An outbox row as clients receive it (the sidecar's `event` frames and `realtime.events`). */
+export function toRealtimeEvent(row: OutboxEvent): RealtimeEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    projectId: row.projectId,
+    payload: row.payload,
+    actorId: row.actorId,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/**
+ * The highest event id of `workspaceId` the reading user may see (0 when none). `db` must be
+ * scoped to the workspace and that user (`withTenant`), as for `readEvents`.
+ */
+export async function latestEventId(db: DbOrTx, workspaceId: string): Promise<number> {
+  const [row] = await db.select({ id: max(outboxEvents.id) }).from(outboxEvents).where(eq(outboxEvents.workspaceId, workspaceId));
+  return row?.id ?? 0;
 }

@@ -11,7 +11,7 @@ import type { DbOrTx } from '@/server/db/client';
 import { users, workspaceMembers } from '@/server/db/schema';
 import { setTenant, withTenant } from '@/server/db/tenant';
 import { canViewProject } from '@/server/projects/access';
-import { readEvents } from '@/server/realtime-events/outbox';
+import { readEvents, toRealtimeEvent } from '@/server/realtime-events/outbox';
 
 export interface AccessVerdict {
   /** The user's role in the workspace; null: not (or no longer) a member. */
@@ -49,14 +49,7 @@ export function readOutboxEvent(db: DbOrTx, workspaceId: string, readerId: strin
     // The first event after id-1 this user may see; it is ours only if it has our id.
     const [row] = await readEvents(tx, workspaceId, id - 1, undefined, 1);
     if (!row || row.id !== id) return null;
-    return {
-      id: row.id,
-      type: row.type,
-      projectId: row.projectId,
-      payload: row.payload,
-      actorId: row.actorId,
-      createdAt: row.createdAt.toISOString(),
-    };
+    return toRealtimeEvent(row);
   });
 }
 

@@ -1,7 +1,21 @@
-/** Realtime (COLLAB-3): a short-lived ticket for the WebSocket sidecar. */
+/** Realtime (COLLAB-3, COLLAB-4): a short-lived ticket for the WebSocket sidecar, and resync after a reconnect. */
 import { z } from 'zod';
+import { eventCursor, projectEventsSince } from '@/server/realtime-events/resync-service';
 import { mintRealtimeTicket } from '@/server/realtime/ticket-service';
+import { uuid } from '@/server/tasks/board-schemas';
 import { router, workspaceProcedure } from '../trpc';
+import { boardActor } from './project';
+
+const eventId = z.number().int().min(0);
+
+const realtimeEvent = z.object({
+  id: z.number().int(),
+  type: z.string(),
+  projectId: uuid.nullable(),
+  payload: z.record(z.string(), z.unknown()),
+  actorId: uuid.nullable(),
+  createdAt: z.string(),
+});
 
 export const realtimeRouter = router({
   /** A signed ticket (≤ 60 s) for the sidecar at `url`; with `projectId` the socket joins that room on connect. */
@@ -11,4 +25,16 @@ export const realtimeRouter = router({
     .mutation(({ ctx, input }) =>
       mintRealtimeTicket(ctx.db, { userId: ctx.user.id, role: ctx.role, workspaceId: ctx.workspace.id }, input.projectId),
     ),
+
+  /** The project's events after `afterId`, oldest first, ≤ 500 (`hasMore`: page on with `lastId`). */
+  events: workspaceProcedure('project:read')
+    .input(z.object({ projectId: uuid, afterId: eventId }))
+    .output(z.object({ events: z.array(realtimeEvent), lastId: eventId, hasMore: z.boolean() }))
+    .query(({ ctx, input }) => projectEventsSince(ctx.db, boardActor(ctx), { workspaceId: ctx.workspace.id }, input.projectId, input.afterId)),
+
+  /** The highest event id of the workspace visible to the caller (0 if none): the baseline before loading a board. */
+  cursor: workspaceProcedure('project:read')
+    .input(z.object({ projectId: uuid }))
+    .output(z.object({ lastId: eventId }))
+    .query(({ ctx, input }) => eventCursor(ctx.db, boardActor(ctx), { workspaceId: ctx.workspace.id }, input.projectId)),
 });
