@@ -22,6 +22,7 @@ const server = createRealtimeServer({
   authSecret: config.AUTH_SECRET,
   host: config.REALTIME_HOST,
   port: config.REALTIME_PORT,
+  recheckMs: config.REALTIME_RECHECK_MS,
   log,
 });
 

@@ -9,8 +9,14 @@
  *   client    {type:'presence', projectId, editingTaskId?} → everyone in the room: {type:'presence', projectId, entry}
  *   server    presence changes are deltas: {type:'presence', projectId, entry} (joined or changed) and
  *             {type:'presence_left', projectId, connectionId}; `joined` carries the full list
- *   server    {type:'event', event:{id, type, projectId, payload, actorId, createdAt}}  for the socket's rooms
+ *   server    {type:'event', event:{id, type, projectId, payload, actorId, createdAt}}  for the socket's rooms;
+ *             `project.*` events go to every socket of the workspace whose user may see the project
+ *             (joined or not, e.g. `project.member_added` updates a project list); events with no
+ *             project (`member.*`) to every socket of the workspace
  *   server    {type:'kicked', projectId, reason}  access to the project was revoked (socket stays open)
+ *   server    {type:'project_hidden', projectId}  the project left this user's view: deleted, or their
+ *             access was revoked (`project.member_removed`, instead of the event) — drop it from lists;
+ *             a joined socket also gets `kicked` first
  *   close     4401 bad/expired/missing ticket · 4403 not (or no longer) a member of the workspace
  *             4408 no ticket in time · 1001 the sidecar is shutting down · 1008 malformed message
  */
@@ -61,5 +67,6 @@ export type ServerMessage =
   | { type: 'presence_left'; projectId: string; connectionId: string }
   | { type: 'event'; event: RealtimeEvent }
   | { type: 'kicked'; projectId: string; reason: string }
+  | { type: 'project_hidden'; projectId: string }
   | { type: 'pong' }
   | { type: 'error'; reason: string };

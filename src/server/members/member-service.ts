@@ -23,6 +23,7 @@ import 'server-only';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { assignableRoles, can, canManageMember, type Permission, type Role } from '@/lib/permissions';
 import { recordAudit } from '@/server/audit/audit-service';
+import { appendEvent } from '@/server/realtime-events/outbox';
 import type { Tx } from '@/server/db/client';
 import { users, workspaceMembers, workspaces } from '@/server/db/schema';
 import { AppError } from '@/server/platform/errors';
@@ -214,6 +215,14 @@ export async function changeMemberRole(tx: Tx, workspace: WorkspaceRef, by: Acto
   return { userId, from: target.role, to: role, changed: true, notice };
 }
 
+/**
+ * The `member.removed` outbox event, in the removing transaction: the realtime sidecar closes the
+ * user's sockets (4403) before it delivers anything else of the workspace to them.
+ */
+async function announceRemoval(tx: Tx, workspaceId: string, by: Actor, userId: string): Promise<void> {
+  await appendEvent(tx, { workspaceId, projectId: null, type: 'member.removed', payload: { userId }, actorId: by.userId, requestId: by.requestId ?? null });
+}
+
 /** Removes another member. Their very next request is refused (every request re-checks membership). */
 export async function removeMember(tx: Tx, workspace: WorkspaceRef, by: Actor, userId: string): Promise<{ userId: string; role: Role; notice: MemberNotice }> {
   if (userId === by.userId) throw new AppError('BAD_REQUEST', 'member.removeSelf');
@@ -225,6 +234,7 @@ export async function removeMember(tx: Tx, workspace: WorkspaceRef, by: Actor, u
     throw new AppError('CONFLICT', 'member.lastOwnerRemove');
   }
   await tx.delete(workspaceMembers).where(and(eq(workspaceMembers.workspaceId, workspace.id), eq(workspaceMembers.userId, userId)));
+  await announceRemoval(tx, workspace.id, by, userId);
   await recordAudit(tx, {
     workspaceId: workspace.id,
     actorId: by.userId,
@@ -244,6 +254,7 @@ export async function leaveWorkspace(tx: Tx, workspace: WorkspaceRef, by: Actor)
     throw new AppError('CONFLICT', 'member.lastOwnerLeave');
   }
   await tx.delete(workspaceMembers).where(and(eq(workspaceMembers.workspaceId, workspace.id), eq(workspaceMembers.userId, by.userId)));
+  await announceRemoval(tx, workspace.id, by, by.userId);
   await recordAudit(tx, {
     workspaceId: workspace.id,
     actorId: by.userId,

@@ -41,6 +41,8 @@ export const envSchema = z
     /** Realtime sidecar (COLLAB-3): port and interface it listens on (loopback unless told). */
     REALTIME_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
     REALTIME_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Period of the sidecar's access-fingerprint re-check in ms (revocations that emit no event are caught within it). */
+    REALTIME_RECHECK_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
     /** WebSocket URL browsers use to reach the sidecar (behind a proxy: wss://…); default ws://localhost:REALTIME_PORT. */
     NEXT_PUBLIC_REALTIME_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -28,7 +28,9 @@ export type OutboxEventType =
   | 'task.deleted'
   | 'comment.created'
   | 'comment.updated'
-  | 'comment.deleted';
+  | 'comment.deleted'
+  /** A workspace member was removed or left; payload `{ userId }`, no project. */
+  | 'member.removed';
 
 export interface NewOutboxEvent {
   workspaceId: string;

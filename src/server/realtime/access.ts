@@ -4,11 +4,11 @@
  * in `withTenant({ workspaceId, userId })` — so the sidecar cannot hand a user a row the API would
  * not show them, even if its own bookkeeping were wrong.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Role } from '@/lib/permissions';
 import type { RealtimeEvent } from '@/lib/realtime-protocol';
 import type { DbOrTx } from '@/server/db/client';
-import { users, workspaceMembers } from '@/server/db/schema';
+import { projects, users, workspaceMembers } from '@/server/db/schema';
 import { setTenant, withTenant } from '@/server/db/tenant';
 import { canViewProject } from '@/server/projects/access';
 import { readEvents, toRealtimeEvent } from '@/server/realtime-events/outbox';
@@ -50,6 +50,36 @@ export function readOutboxEvent(db: DbOrTx, workspaceId: string, readerId: strin
     const [row] = await readEvents(tx, workspaceId, id - 1, undefined, 1);
     if (!row || row.id !== id) return null;
     return toRealtimeEvent(row);
+  });
+}
+
+/**
+ * Outbox row `id` as an owner/admin of the workspace reads it (null: absent). For the sidecar's
+ * "a project left your view" notices when no connected user may read the row any more (a private
+ * project deleted, or its last connected member removed): it derives `project_hidden` from it and
+ * never sends the row itself.
+ */
+export async function readOutboxEventAsAdmin(db: DbOrTx, workspaceId: string, id: number): Promise<RealtimeEvent | null> {
+  const [admin] = await withTenant(db, { workspaceId }, (tx) =>
+    tx
+      .select({ userId: workspaceMembers.userId })
+      .from(workspaceMembers)
+      .where(and(eq(workspaceMembers.workspaceId, workspaceId), inArray(workspaceMembers.role, ['owner', 'admin'])))
+      .orderBy(workspaceMembers.role, workspaceMembers.userId)
+      .limit(1),
+  );
+  return admin ? readOutboxEvent(db, workspaceId, admin.userId, id) : null;
+}
+
+/**
+ * Whether `userId` could see project `projectId` before it was soft-deleted: its row is visible to
+ * them under RLS (the policy ignores `deleted_at`). Decides who is told a deleted project is gone,
+ * so a private project's id is not announced to people who never saw it.
+ */
+export function couldSeeProject(db: DbOrTx, userId: string, workspaceId: string, projectId: string): Promise<boolean> {
+  return withTenant(db, { workspaceId, userId }, async (tx) => {
+    const [row] = await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId));
+    return row !== undefined;
   });
 }
 

@@ -7,8 +7,10 @@
  *  - Every `join` re-checks membership and `canViewProject` in PostgreSQL.
  *  - Fan-out: one LISTEN on `kanso_events` (the outbox trigger NOTIFYs `<workspace>:<id>` on COMMIT,
  *    so a rolled-back write is never seen). The row is read under RLS as a connected user of that
- *    workspace and sent to the sockets in the project's room (workspace-level events: every socket
- *    of the workspace). Several sidecars each LISTEN on the shared PostgreSQL, so every instance
+ *    workspace and sent to the sockets in the project's room; `project.*` events to every socket of
+ *    the workspace whose user may see the project (joined or not); events without a project
+ *    (`member.*`) to every socket of the workspace. A project leaving a user's view (deleted, or
+ *    their `project.member_removed`) is told with `project_hidden` instead. Several sidecars each LISTEN on the shared PostgreSQL, so every instance
  *    gets every event: that is the PostgreSQL adapter (docs/realtime.md).
  *  - Revocation: every `recheckMs` (1 s) each workspace with sockets is fingerprinted (members,
  *    roles, project member lists, visible projects); when that changed (and every 10 s regardless)
@@ -33,7 +35,7 @@ import {
 import type { Database } from '@/server/db/client';
 import type { Logger } from '@/server/platform/logger';
 import { EVENTS_CHANNEL, parseEventNotification } from '@/server/realtime-events/outbox';
-import { accessFingerprint, checkAccess, presenceProfile, readOutboxEvent, type AccessVerdict } from './access';
+import { accessFingerprint, checkAccess, couldSeeProject, presenceProfile, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
 import { verifyTicket } from './ticket';
 
 
@@ -326,8 +328,12 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     }
   }
 
-  /** Re-checks every connected user of `workspaceId` (all workspaces when omitted). */
-  async function recheck(workspaceId?: string): Promise<void> {
+  /**
+   * Re-checks every connected user of `workspaceId` (all workspaces when omitted) and applies the
+   * verdicts (4403 / `kicked`). With `alsoProject`, each verdict also says whether the user may see
+   * that project; the verdicts are returned by `<workspace>:<user>`.
+   */
+  async function recheck(workspaceId?: string, alsoProject?: string): Promise<Map<string, AccessVerdict>> {
     const groups = new Map<string, Connection[]>();
     for (const [ws, set] of byWorkspace) {
       if (workspaceId && ws !== workspaceId) continue;
@@ -338,15 +344,21 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
         else groups.set(key, [conn]);
       }
     }
-    const work = [...groups.values()];
+    const verdicts = new Map<string, AccessVerdict>();
+    const work = [...groups.entries()];
     const worker = async () => {
-      for (let conns = work.shift(); conns; conns = work.shift()) {
+      for (let next = work.shift(); next; next = work.shift()) {
+        const [key, conns] = next;
         const { id: userId, workspaceId: ws } = conns[0]!.user!;
         const projects = conns.flatMap((c) => [...c.rooms]);
-        applyVerdict(conns, await checkAccess(db, userId, ws, projects));
+        if (alsoProject) projects.push(alsoProject);
+        const verdict = await checkAccess(db, userId, ws, projects);
+        verdicts.set(key, verdict);
+        applyVerdict(conns, verdict);
       }
     };
     await Promise.all(Array.from({ length: Math.min(4, work.length) }, worker));
+    return verdicts;
   }
 
   /**
@@ -396,24 +408,65 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     return null;
   }
 
+  /** Sends one frame to every open socket of the workspace that `include` accepts. */
+  function sendToWorkspace(workspaceId: string, message: ServerMessage, include: (conn: Connection) => boolean = () => true): number {
+    const frame = JSON.stringify(message);
+    let sent = 0;
+    for (const conn of byWorkspace.get(workspaceId) ?? []) {
+      if (conn.closed || !include(conn)) continue;
+      send(conn, frame);
+      sent += 1;
+    }
+    return sent;
+  }
+
   async function deliver(workspaceId: string, id: number): Promise<void> {
     if (!byWorkspace.get(workspaceId)?.size) return;
-    const event = await readEvent(workspaceId, id, byWorkspace.get(workspaceId)!);
-    if (!event) return;
-    if (event.type.startsWith('member.') || event.type.startsWith('project.')) await recheck(workspaceId);
+    let event = await readEvent(workspaceId, id, byWorkspace.get(workspaceId)!);
+    // No connected user may read it: only a project leaving someone's view still concerns them
+    // (their private project deleted, their own removal). That read is never sent on.
+    const readable = event !== null;
+    if (!event) {
+      event = await readOutboxEventAsAdmin(db, workspaceId, id);
+      if (!event || (event.type !== 'project.deleted' && event.type !== 'project.member_removed')) return;
+    }
+    const projectEvent = event.type.startsWith('project.') && event.projectId !== null;
+    // Re-check before delivery, so the event that revokes access is not itself leaked.
+    const verdicts =
+      event.type.startsWith('member.') || event.type.startsWith('project.')
+        ? await recheck(workspaceId, projectEvent ? event.projectId! : undefined)
+        : new Map<string, AccessVerdict>();
     const message: ServerMessage = { type: 'event', event };
     let sent = 0;
-    if (event.projectId) {
+    let hidden = 0;
+    if (projectEvent) {
+      const projectId = event.projectId!;
+      const verdictOf = (conn: Connection) => verdicts.get(`${workspaceId}:${conn.user!.id}`);
+      if (event.type === 'project.deleted') {
+        // Everyone who could see it (a private project's id is not announced to others).
+        const users = [...new Set([...(byWorkspace.get(workspaceId) ?? [])].map((c) => c.user!.id))];
+        const told = new Set<string>();
+        for (const userId of users) if (await couldSeeProject(db, userId, workspaceId, projectId)) told.add(userId);
+        hidden = sendToWorkspace(workspaceId, { type: 'project_hidden', projectId }, (c) => told.has(c.user!.id));
+      } else {
+        const revoked = event.type === 'project.member_removed' ? event.payload.userId : undefined;
+        hidden = sendToWorkspace(
+          workspaceId,
+          { type: 'project_hidden', projectId },
+          (c) => c.user!.id === revoked && verdictOf(c)?.visible.has(projectId) === false,
+        );
+        // Every socket whose user may see the project, joined or not (a project list updates live).
+        if (readable) sent = sendToWorkspace(workspaceId, message, (c) => verdictOf(c)?.visible.has(projectId) === true);
+      }
+    } else if (event.projectId) {
       // A project belongs to one workspace; the filter is a second fence, not the first.
       sent = sendToRoom(event.projectId, message, workspaceId);
     } else {
-      const frame = JSON.stringify(message);
-      for (const conn of byWorkspace.get(workspaceId) ?? []) {
-        send(conn, frame);
-        sent += 1;
-      }
+      // Workspace-level events; a removed member's sockets were closed by the re-check — and are fenced off here too.
+      const removed = event.type === 'member.removed' ? event.payload.userId : undefined;
+      sent = sendToWorkspace(workspaceId, message, (c) => c.user!.id !== removed);
     }
-    log.debug({ eventId: id, workspaceId, type: event.type, sent }, 'event fanned out');
+    log.debug({ eventId: id, workspaceId, type: event.type, sent, hidden }, 'event fanned out');
   }
 
   function onNotify(payload: string): void {
