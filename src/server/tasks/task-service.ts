@@ -182,6 +182,12 @@ export async function createTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, 
 export interface UpdateTaskInput {
   id: string;
   expectedVersion: number;
+  /**
+   * The version the user's edit started from, when a client merged a CONFLICT and re-applies its
+   * fields on a newer `expectedVersion` (≤ expectedVersion). Fields another user changed in between
+   * are reported as `overwrote` (COLLAB-2: "the loser is told").
+   */
+  baseVersion?: number;
   title?: string;
   description?: string;
   assigneeId?: string | null;
@@ -194,6 +200,9 @@ const UPDATABLE = ['title', 'description', 'assigneeId', 'priority', 'dueDate', 
 
 /** Compare-and-set update of the given fields (status and order change through `moveTask`). */
 export async function updateTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, input: UpdateTaskInput): Promise<Task> {
+  if (input.baseVersion !== undefined && input.baseVersion > input.expectedVersion) {
+    throw new AppError('BAD_REQUEST', 'task.baseVersion', { fieldErrors: { baseVersion: 'task.baseVersion' } });
+  }
   const before = await getTask(tx, actor, input.id);
   await assertAssignable(tx, ws, input.assigneeId);
   const patch = Object.fromEntries(UPDATABLE.filter((f) => input[f] !== undefined).map((f) => [f, input[f]])) as Partial<Pick<Task, (typeof UPDATABLE)[number]>>;
@@ -204,9 +213,47 @@ export async function updateTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, 
     .returning();
   if (!row) throw await conflictOrNotFound(tx, input.id);
   const changes = Object.fromEntries(Object.keys(patch).map((f) => [f, { from: before[f as keyof Task], to: row[f as keyof Task] }]));
-  await record(tx, ws, actor, row, 'updated', changes);
-  await emit(tx, ws, actor, 'task.updated', row.projectId, row);
+  const overwrote =
+    input.baseVersion !== undefined && input.baseVersion < input.expectedVersion
+      ? await overwrittenFields(tx, actor, input.id, input.baseVersion, Object.keys(patch))
+      : [];
+  const extra = overwrote.length > 0 ? { overwrote } : {};
+  await record(tx, ws, actor, row, 'updated', { ...changes, version: row.version, ...extra });
+  await emit(tx, ws, actor, 'task.updated', row.projectId, { ...row, ...extra });
   return row;
+}
+
+export interface OverwrittenField {
+  field: (typeof UPDATABLE)[number];
+  /** Who set the value this update replaced (the latest other editor of that field). */
+  actorId: string;
+}
+
+/**
+ * Fields of this update that other users changed after `baseVersion` (from the `updated` activity
+ * rows, which carry the version they produced): one entry per field, the latest such actor.
+ */
+async function overwrittenFields(tx: Tx, actor: BoardActor, taskId: string, baseVersion: number, fields: string[]): Promise<OverwrittenField[]> {
+  if (fields.length === 0) return [];
+  const rows = await tx
+    .select({ actorId: taskActivity.actorId, data: taskActivity.data })
+    .from(taskActivity)
+    .where(
+      and(
+        eq(taskActivity.taskId, taskId),
+        eq(taskActivity.kind, 'updated'),
+        ne(taskActivity.actorId, actor.userId),
+        sql`(${taskActivity.data}->>'version')::int > ${baseVersion}`,
+      ),
+    )
+    .orderBy(asc(taskActivity.id));
+  const latest = new Map<OverwrittenField['field'], string>();
+  for (const row of rows) {
+    for (const field of UPDATABLE) {
+      if (row.actorId && fields.includes(field) && Object.hasOwn(row.data, field)) latest.set(field, row.actorId);
+    }
+  }
+  return [...latest].map(([field, actorId]) => ({ field, actorId }));
 }
 
 export interface MoveTaskInput {
@@ -261,7 +308,7 @@ export async function moveTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, in
     .where(and(eq(tasks.id, input.id), eq(tasks.version, input.expectedVersion)))
     .returning();
   if (!row) throw await conflictOrNotFound(tx, input.id);
-  await record(tx, ws, actor, row, 'moved', { from: { status: before.status, position: before.position }, to: { status, position } });
+  await record(tx, ws, actor, row, 'moved', { from: { status: before.status, position: before.position }, to: { status, position }, version: row.version });
   await emit(tx, ws, actor, 'task.moved', row.projectId, row);
   return row;
 }

@@ -56,6 +56,8 @@ export const taskRouter = router({
       z.object({
         taskId: uuid,
         expectedVersion: version,
+        /** The version the edit started from (after merging a CONFLICT): fields others changed since are reported as `overwrote`. */
+        baseVersion: version.optional(),
         title: taskFields.title.optional(),
         description: taskFields.description.optional(),
         assigneeId: taskFields.assigneeId.optional(),
