@@ -1,12 +1,14 @@
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import type { ReactNode } from 'react';
+import { WorkspaceLive } from '@/components/boards/workspace-live';
 import { SiteHeader } from '@/components/layout/site-header';
 import { UserMenu } from '@/components/layout/user-menu';
 import { WorkspaceRoleProvider } from '@/components/workspaces/workspace-role';
 import { WorkspaceSwitcher } from '@/components/workspaces/workspace-switcher';
 import { Button } from '@/components/ui/button';
+import { Toaster } from '@/components/ui/toaster';
 import { Link } from '@/i18n/navigation';
-import { getWorkspace, HydrateClient, prefetch, serverCaller, trpc } from '@/lib/trpc/server';
+import { getQueryClient, getWorkspace, HydrateClient, prefetch, serverCaller, trpc } from '@/lib/trpc/server';
 
 /**
  * The workspace shell. Membership is checked on every navigation (no caching), so a removed
@@ -43,6 +45,10 @@ export default async function WorkspaceLayout({
 
   // The switcher reads the list from the client cache, hydrated here and kept fresh by invalidation.
   prefetch(trpc.workspace.list.queryOptions());
+  // Names for presence and "overwritten by" notices of the live layer.
+  void getQueryClient().prefetchInfiniteQuery(
+    trpc.member.list.infiniteQueryOptions({ workspaceSlug: workspace.slug }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+  );
   return (
     <HydrateClient>
       <WorkspaceRoleProvider value={{ role: workspace.role, userId: me?.id ?? '', workspaceSlug: workspace.slug }}>
@@ -51,9 +57,13 @@ export default async function WorkspaceLayout({
           <div className="flex-1" />
           <UserMenu email={me?.email ?? ''} workspaceSlug={workspace.slug} role={workspace.role} />
         </SiteHeader>
-        <main id="main" className="mx-auto max-w-6xl px-4 py-8">
-          {children}
-        </main>
+        <Toaster>
+          <WorkspaceLive>
+            <main id="main" className="mx-auto max-w-6xl px-4 py-8">
+              {children}
+            </main>
+          </WorkspaceLive>
+        </Toaster>
       </WorkspaceRoleProvider>
     </HydrateClient>
   );

@@ -1,0 +1,246 @@
+'use client';
+/**
+ * The live layer of an open workspace (COLLAB-3..5), mounted once by the workspace layout so it
+ * survives navigation between boards:
+ *
+ *  - one realtime socket (ticket from `realtime.ticket`), its status and the presence of each room;
+ *  - live events patch the TanStack Query cache in place: a board's tasks (by version), comment
+ *    lists and activity of the task concerned; project events refresh the (small) project list;
+ *  - after every (re)join of a room the board resyncs from the last event it applied;
+ *  - the write queue (IndexedDB-backed) that every board write goes through, and its notices.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslations } from 'next-intl';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useMemberList } from '@/components/members/members-view';
+import { useToast } from '@/components/ui/toaster';
+import { useWorkspaceRole } from '@/components/workspaces/workspace-role';
+import { applyEvent, removeTask, upsertTask, type BoardData, type PendingOp } from '@/lib/boards/board-model';
+import { indexedDbOpStore } from '@/lib/boards/op-store';
+import { trpcTransport } from '@/lib/boards/trpc-transport';
+import { WriteQueue, type QueueNotice } from '@/lib/boards/write-queue';
+import type { PresenceEntry, RealtimeEvent, ServerMessage } from '@/lib/realtime-protocol';
+import { RealtimeClient, type RealtimeStatus } from '@/lib/realtime/realtime-client';
+import { useTRPC, useTRPCClient } from '@/lib/trpc/client';
+
+export const boardKey = (workspaceSlug: string, projectId: string) => ['board', workspaceSlug, projectId] as const;
+
+/** Presence and access state of the socket, read with `useLiveState`. */
+interface LiveState {
+  status: RealtimeStatus;
+  presence: Record<string, PresenceEntry[]>;
+  /** Projects whose access was revoked while open. */
+  revoked: Record<string, true>;
+}
+
+class LiveStore {
+  private state: LiveState = { status: 'connecting', presence: {}, revoked: {} };
+  private readonly listeners = new Set<() => void>();
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  get = () => this.state;
+  update(change: (state: LiveState) => LiveState): void {
+    this.state = change(this.state);
+    for (const listener of this.listeners) listener();
+  }
+}
+
+interface LiveContextValue {
+  queue: WriteQueue;
+  store: LiveStore;
+  join: (projectId: string) => void;
+  leave: (projectId: string) => void;
+  setEditing: (projectId: string, taskId: string | null) => void;
+  resync: (projectId: string) => Promise<void>;
+}
+
+const LiveContext = createContext<LiveContextValue | null>(null);
+
+export function useLive(): LiveContextValue {
+  const value = useContext(LiveContext);
+  if (!value) throw new Error('useLive outside <WorkspaceLive>');
+  return value;
+}
+
+export function useLiveState(): LiveState {
+  const { store } = useLive();
+  return useSyncExternalStore(store.subscribe, store.get, store.get);
+}
+
+export function useQueueState() {
+  const { queue } = useLive();
+  return useSyncExternalStore(queue.subscribe, queue.getSnapshot, queue.getSnapshot);
+}
+
+/** Display names of the workspace's members (presence, "overwritten by", assignees). */
+export function useMemberNames(): Map<string, string> {
+  const members = useMemberList();
+  return useMemo(() => new Map((members.data?.pages ?? []).flatMap((p) => p.items).map((m) => [m.userId, m.name || m.email])), [members.data]);
+}
+
+const RESYNC_MAX_PAGES = 20;
+
+export function WorkspaceLive({ children }: { children: ReactNode }) {
+  const { workspaceSlug, userId } = useWorkspaceRole();
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const queryClient = useQueryClient();
+  const notify = useToast();
+  const t = useTranslations('board');
+  const names = useMemberNames();
+  const namesRef = useRef(names);
+  namesRef.current = names;
+  const tRef = useRef(t);
+  tRef.current = t;
+  const notifyRef = useRef(notify);
+  notifyRef.current = notify;
+
+  const [store] = useState(() => new LiveStore());
+  const [queue] = useState(
+    () =>
+      new WriteQueue({
+        store: indexedDbOpStore(),
+        userId,
+        workspaceSlug,
+        transport: trpcTransport(client, workspaceSlug),
+        onApplied: (op, outcome) => {
+          queryClient.setQueryData<BoardData>(boardKey(workspaceSlug, op.projectId), (data) =>
+            data && { ...data, tasks: 'task' in outcome ? upsertTask(data.tasks, outcome.task) : removeTask(data.tasks, outcome.deletedId) },
+          );
+        },
+        onNotice: (notice) => notifyRef.current(noticeText(notice, tRef.current), notice.kind === 'failed' ? 'error' : 'warning'),
+        onStoreError: (error) => console.warn('[kanso] offline store unavailable', error),
+      }),
+  );
+  const socket = useRef<RealtimeClient | null>(null);
+
+  const resync = useMemo(
+    () => async (projectId: string) => {
+      const key = boardKey(workspaceSlug, projectId);
+      for (let page = 0; page < RESYNC_MAX_PAGES; page += 1) {
+        const data = queryClient.getQueryData<BoardData>(key);
+        if (!data) return;
+        const result = await client.realtime.events.query({ workspaceSlug, projectId, afterId: data.cursor });
+        queryClient.setQueryData<BoardData>(key, (current) => current && { ...result.events.reduce(applyEvent, current), cursor: Math.max(current.cursor, result.lastId) });
+        if (!result.hasMore) return;
+      }
+      // Too far behind to replay: reload the board.
+      await queryClient.invalidateQueries({ queryKey: key });
+    },
+    [client, queryClient, workspaceSlug],
+  );
+
+  useEffect(() => {
+    const onEvent = (event: RealtimeEvent) => {
+      const payload = event.payload;
+      if (event.type.startsWith('task.') && event.projectId) {
+        queryClient.setQueryData<BoardData>(boardKey(workspaceSlug, event.projectId), (data) => data && applyEvent(data, event));
+        if (typeof payload.id === 'string') void queryClient.invalidateQueries({ queryKey: trpc.task.listActivity.queryKey({ workspaceSlug, taskId: payload.id }) });
+        const overwrote = Array.isArray(payload.overwrote) ? (payload.overwrote as { field: string; actorId: string }[]) : [];
+        for (const entry of overwrote.filter((o) => o.actorId === userId)) {
+          const by = (event.actorId && namesRef.current.get(event.actorId)) || tRef.current('someone');
+          notifyRef.current(tRef.current('notice.overwritten', { field: tRef.current(`fields.${entry.field}` as never), title: String(payload.title ?? ''), by }), 'warning');
+        }
+      } else if (event.type.startsWith('comment.') && typeof payload.taskId === 'string') {
+        void queryClient.invalidateQueries({ queryKey: trpc.comment.list.queryKey({ workspaceSlug, taskId: payload.taskId }) });
+        void queryClient.invalidateQueries({ queryKey: trpc.task.listActivity.queryKey({ workspaceSlug, taskId: payload.taskId }) });
+      } else if (event.type.startsWith('project.')) {
+        void queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey({ workspaceSlug }) });
+        if (event.projectId) void queryClient.invalidateQueries({ queryKey: trpc.project.get.queryKey({ workspaceSlug, projectId: event.projectId }) });
+        if (event.type === 'project.deleted' && event.projectId) hide(event.projectId);
+      }
+    };
+    const hide = (projectId: string) => {
+      store.update((s) => ({ ...s, revoked: { ...s.revoked, [projectId]: true } }));
+      queryClient.removeQueries({ queryKey: boardKey(workspaceSlug, projectId) });
+      void queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey({ workspaceSlug }) });
+    };
+    const onMessage = (message: ServerMessage) => {
+      switch (message.type) {
+        case 'ready':
+          store.update((s) => ({ ...s, presence: {} }));
+          break;
+        case 'joined':
+          store.update((s) => ({ ...s, presence: { ...s.presence, [message.projectId]: message.presence } }));
+          void resync(message.projectId).catch(() => undefined);
+          break;
+        case 'presence':
+          store.update((s) => {
+            const list = (s.presence[message.projectId] ?? []).filter((p) => p.connectionId !== message.entry.connectionId);
+            return { ...s, presence: { ...s.presence, [message.projectId]: [...list, message.entry] } };
+          });
+          break;
+        case 'presence_left':
+          store.update((s) => ({ ...s, presence: { ...s.presence, [message.projectId]: (s.presence[message.projectId] ?? []).filter((p) => p.connectionId !== message.connectionId) } }));
+          break;
+        case 'kicked':
+        case 'project_hidden':
+        case 'join_refused':
+          hide(message.projectId);
+          break;
+        case 'event':
+          onEvent(message.event);
+          break;
+        default:
+          break;
+      }
+    };
+    const realtime = new RealtimeClient({
+      fetchTicket: () => client.realtime.ticket.mutate({ workspaceSlug }),
+      onMessage,
+      onStatus: (status) => store.update((s) => ({ ...s, status })),
+    });
+    socket.current = realtime;
+    realtime.start();
+    const online = () => queue.setOnline(true);
+    const offline = () => queue.setOnline(false);
+    window.addEventListener('online', online);
+    window.addEventListener('offline', offline);
+    queue.setOnline(navigator.onLine);
+    void queue.start();
+    return () => {
+      realtime.stop();
+      queue.stop();
+      socket.current = null;
+      window.removeEventListener('online', online);
+      window.removeEventListener('offline', offline);
+    };
+  }, [client, queryClient, queue, resync, store, trpc, userId, workspaceSlug]);
+
+  const value = useMemo<LiveContextValue>(
+    () => ({
+      queue,
+      store,
+      resync,
+      join: (projectId) => {
+        store.update((s) => (s.revoked[projectId] ? { ...s, revoked: Object.fromEntries(Object.entries(s.revoked).filter(([id]) => id !== projectId)) } : s));
+        socket.current?.join(projectId);
+      },
+      leave: (projectId) => socket.current?.leave(projectId),
+      setEditing: (projectId, taskId) => socket.current?.setEditing(projectId, taskId),
+    }),
+    [queue, resync, store],
+  );
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+}
+
+function noticeText(notice: QueueNotice, t: ReturnType<typeof useTranslations<'board'>>): string {
+  const title = opTitle(notice.op);
+  switch (notice.kind) {
+    case 'refused':
+      return t('notice.undoRefused', { title });
+    case 'lost':
+      return t('notice.lostDeleted', { title });
+    case 'failed':
+      return t('notice.failed', { title, message: notice.message });
+  }
+}
+
+function opTitle(op: PendingOp): string {
+  if (op.kind === 'create') return op.task.title;
+  if (op.kind === 'delete') return op.snapshot.title;
+  if (op.kind === 'update' && op.changes.title) return op.changes.title;
+  return '';
+}
