@@ -75,3 +75,12 @@ describe('keysBetween', () => {
     expect(new Set(keys).size).toBe(50);
   });
 });
+
+describe('isValidKey (validates client-sent positions)', () => {
+  it('accepts base-62 keys that do not end in the smallest digit', () => {
+    for (const key of ['1', 'V', 'a', 'zz', 'a01', 'Zz9']) expect(isValidKey(key)).toBe(true);
+  });
+  it('rejects empty keys, a trailing 0 and characters outside base 62', () => {
+    for (const key of ['', '0', 'a0', 'a-b', 'a b', 'ä', 'a~', 'a\n']) expect(isValidKey(key)).toBe(false);
+  });
+});

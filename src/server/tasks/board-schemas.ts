@@ -10,6 +10,11 @@ export const label = z.string().trim().min(1).max(40);
 /** Markdown; the UI renders it safely. */
 export const markdown = z.string().max(20_000);
 
+/** Longest position key accepted from a client (keys grow by about one digit per insert at the same spot). */
+export const POSITION_MAX_LENGTH = 200;
+/** A fractional-index key as a client sends it (the service checks it with `isValidKey`). */
+export const taskPosition = z.string().min(1).max(POSITION_MAX_LENGTH);
+
 export const visibility = z.enum(PROJECT_VISIBILITIES);
 export const taskStatus = z.enum(TASK_STATUSES);
 export const taskPriority = z.enum(TASK_PRIORITIES);

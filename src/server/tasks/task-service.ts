@@ -7,13 +7,14 @@
  */
 import 'server-only';
 import { and, arrayContains, asc, desc, eq, gt, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
-import { keyBetween } from '@/lib/fractional-index';
+import { isValidKey, keyBetween } from '@/lib/fractional-index';
 import type { Tx } from '@/server/db/client';
 import { TASK_PRIORITIES, TASK_STATUSES, taskActivity, tasks, workspaceMembers } from '@/server/db/schema';
 import { AppError } from '@/server/platform/errors';
 import { appendEvent, type OutboxEventType } from '@/server/realtime-events/outbox';
 import type { BoardActor } from '@/server/projects/access';
 import { getProject } from '@/server/projects/project-service';
+import { POSITION_MAX_LENGTH } from './board-schemas';
 
 export type Task = typeof tasks.$inferSelect;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -126,6 +127,14 @@ export interface CreateTaskInput {
   priority?: TaskPriority;
   dueDate?: string | null;
   labels?: string[];
+  /** An exact fractional-index key (undo/redo re-creates a card where it was); default: end of the column. */
+  position?: string;
+}
+
+function assertPosition(position: string | undefined): void {
+  if (position !== undefined && (position.length > POSITION_MAX_LENGTH || !isValidKey(position))) {
+    throw new AppError('BAD_REQUEST', 'task.invalidPosition', { fieldErrors: { position: 'task.invalidPosition' } });
+  }
 }
 
 /** What a create says, normalised: compared on replay (kept in the `created` activity row). */
@@ -148,15 +157,17 @@ function canonical(value: Record<string, unknown>): string {
 }
 
 /**
- * Creates a task at the end of its column. Replaying the same create (offline queue) returns the
+ * Creates a task at the end of its column, or at exactly `position`. Replaying the same create (offline queue) returns the
  * existing task — even if it was edited since — without a second row or event; the same id with
  * different content is a CONFLICT.
  */
 export async function createTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, input: CreateTaskInput): Promise<Task> {
   const content = createContent(input);
+  assertPosition(input.position);
   await getProject(tx, actor, input.projectId);
   await assertAssignable(tx, ws, content.assigneeId);
-  const position = await endOfColumn(tx, input.projectId, content.status);
+  // An exact key may equal an existing card's: lists order ties by id.
+  const position = input.position ?? (await endOfColumn(tx, input.projectId, content.status));
   const [row] = await tx
     .insert(tasks)
     .values({ id: input.id, workspaceId: ws.workspaceId, createdBy: actor.userId, position, ...content })
@@ -265,6 +276,11 @@ export interface MoveTaskInput {
   afterId?: string | null;
   /** The task that will be directly below it in the column (its lower neighbour). */
   beforeId?: string | null;
+  /**
+   * An exact fractional-index key instead of neighbours (undo/redo puts a card back where it was);
+   * not together with `afterId` / `beforeId`. An existing equal key is allowed (ties order by id).
+   */
+  position?: string;
 }
 
 async function neighbour(tx: Tx, task: Task, status: TaskStatus, id: string): Promise<string> {
@@ -277,13 +293,31 @@ async function neighbour(tx: Tx, task: Task, status: TaskStatus, id: string): Pr
 }
 
 /**
- * Moves a task between two neighbours (either may be omitted: top or end of the column) and
- * optionally to another column; writes one row (fractional index), compare-and-set.
+ * Moves a task between two neighbours (either may be omitted: top or end of the column) or to an
+ * exact `position`, and optionally to another column; writes one row (fractional index), compare-and-set.
  */
 export async function moveTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, input: MoveTaskInput): Promise<Task> {
+  if (input.position !== undefined && (input.afterId != null || input.beforeId != null)) {
+    throw new AppError('BAD_REQUEST', 'task.positionWithNeighbours', { fieldErrors: { position: 'task.positionWithNeighbours' } });
+  }
+  assertPosition(input.position);
   const before = await getTask(tx, actor, input.id);
   if (before.version !== input.expectedVersion) throw await conflictOrNotFound(tx, input.id);
   const status = input.status ?? before.status;
+  const position = input.position ?? (await positionBetweenNeighbours(tx, before, status, input));
+  const [row] = await tx
+    .update(tasks)
+    .set({ status, position, version: sql`${tasks.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(tasks.id, input.id), eq(tasks.version, input.expectedVersion)))
+    .returning();
+  if (!row) throw await conflictOrNotFound(tx, input.id);
+  await record(tx, ws, actor, row, 'moved', { from: { status: before.status, position: before.position }, to: { status, position }, version: row.version });
+  await emit(tx, ws, actor, 'task.moved', row.projectId, row);
+  return row;
+}
+
+/** A key between the requested neighbours (either may be omitted: top or end of the column). */
+async function positionBetweenNeighbours(tx: Tx, before: Task, status: TaskStatus, input: MoveTaskInput): Promise<string> {
   const inColumn = and(eq(tasks.projectId, before.projectId), eq(tasks.status, status), ne(tasks.id, before.id));
   let upper = input.afterId ? await neighbour(tx, before, status, input.afterId) : null;
   let lower = input.beforeId ? await neighbour(tx, before, status, input.beforeId) : null;
@@ -301,16 +335,7 @@ export async function moveTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, in
     const [next] = await tx.select({ position: tasks.position }).from(tasks).where(and(inColumn, gt(tasks.position, upper))).orderBy(asc(tasks.position)).limit(1);
     lower = next?.position ?? null;
   }
-  const position = keyBetween(upper, lower);
-  const [row] = await tx
-    .update(tasks)
-    .set({ status, position, version: sql`${tasks.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(tasks.id, input.id), eq(tasks.version, input.expectedVersion)))
-    .returning();
-  if (!row) throw await conflictOrNotFound(tx, input.id);
-  await record(tx, ws, actor, row, 'moved', { from: { status: before.status, position: before.position }, to: { status, position }, version: row.version });
-  await emit(tx, ws, actor, 'task.moved', row.projectId, row);
-  return row;
+  return keyBetween(upper, lower);
 }
 
 /** Hard delete (its comments and activity go with it); compare-and-set when a version is given. */

@@ -1,7 +1,7 @@
 /** Tasks (COLLAB-1, COLLAB-2): thin procedures over the task service, in the workspace's transaction. */
 import { z } from 'zod';
 import { createTask, deleteTask, getTask, listTaskActivity, listTasks, moveTask, TASK_CURSOR_PATTERN, TASK_PAGE_MAX, updateTask } from '@/server/tasks/task-service';
-import { day, label, taskActivityRecord, taskFields, taskRecord, taskStatus, uuid, version } from '@/server/tasks/board-schemas';
+import { day, label, taskActivityRecord, taskPosition, taskFields, taskRecord, taskStatus, uuid, version } from '@/server/tasks/board-schemas';
 import { router, workspaceProcedure } from '../trpc';
 import { boardActor } from './project';
 
@@ -45,6 +45,8 @@ export const taskRouter = router({
         priority: taskFields.priority.optional(),
         dueDate: taskFields.dueDate.optional(),
         labels: taskFields.labels.optional(),
+        /** An exact fractional-index key (undo/redo); default: end of the column. */
+        position: taskPosition.optional(),
       }),
     )
     .output(taskRecord)
@@ -69,7 +71,7 @@ export const taskRouter = router({
     .output(taskRecord)
     .mutation(({ ctx, input: { taskId, ...rest } }) => updateTask(ctx.db, boardActor(ctx), { workspaceId: ctx.workspace.id }, { id: taskId, ...rest })),
 
-  /** Between `afterId` (upper neighbour) and `beforeId` (lower neighbour), optionally to another column. */
+  /** Between `afterId` (upper neighbour) and `beforeId` (lower neighbour), or at `position`; optionally to another column. */
   move: workspaceProcedure('task:update')
     .input(
       z.object({
@@ -78,6 +80,8 @@ export const taskRouter = router({
         status: taskStatus.optional(),
         afterId: uuid.nullable().optional(),
         beforeId: uuid.nullable().optional(),
+        /** An exact fractional-index key instead of neighbours (BAD_REQUEST together with afterId/beforeId). */
+        position: taskPosition.optional(),
       }),
     )
     .output(taskRecord)
