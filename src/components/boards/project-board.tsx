@@ -8,7 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Columns3, List, Lock, Redo2, Settings, Undo2 } from 'lucide-react';
 import { useTranslations } from 'next-intl';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Spinner } from '@/components/ui/spinner';
@@ -76,9 +76,9 @@ export function ProjectBoard({ initialProject }: { initialProject: Project }) {
   }, [live, openTaskId, projectId]);
 
   // The task dialog remembers a task it showed, to say "deleted" rather than "not found".
-  const seen = useRef(new Set<string>());
+  const [shownTaskId, setShownTaskId] = useState<string | null>(null);
   const openTask = openTaskId ? board.tasks.find((x) => x.id === openTaskId) : undefined;
-  if (openTask) seen.current.add(openTask.id);
+  if (openTask && shownTaskId !== openTask.id) setShownTaskId(openTask.id);
 
   const { undo, redo } = board;
   useEffect(() => {
@@ -198,7 +198,7 @@ export function ProjectBoard({ initialProject }: { initialProject: Project }) {
       {openTaskId && !board.query.isPending && (
         <TaskDialog
           task={openTask}
-          gone={seen.current.has(openTaskId)}
+          gone={shownTaskId === openTaskId}
           tasks={board.tasks}
           canEdit={canEdit}
           canDelete={canDelete}

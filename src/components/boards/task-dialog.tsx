@@ -8,7 +8,7 @@
 import { Trash2, X } from 'lucide-react';
 import { useTranslations } from 'next-intl';
 import { Dialog } from 'radix-ui';
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useId, useRef, useState, type ReactNode } from 'react';
 import { Markdown } from '@/components/tasks/markdown';
 import { TaskActivity } from '@/components/tasks/task-activity';
 import { TaskComments } from '@/components/tasks/task-comments';
@@ -73,17 +73,13 @@ function Field({ label, children, id }: { label: string; children: ReactNode; id
 
 /** A text draft that follows the live value unless the user is editing it; `base` is what editing started from. */
 function useDraft(value: string, version: number) {
-  const [draft, setDraft] = useState(value);
-  const [base, setBase] = useState<{ value: string; version: number } | null>(null);
-  useEffect(() => {
-    if (!base) setDraft(value);
-  }, [value, base]);
+  const [editing, setEditing] = useState<{ value: string; version: number; draft: string } | null>(null);
   return {
-    draft,
-    setDraft,
-    base,
-    begin: () => setBase((b) => b ?? { value, version }),
-    end: () => setBase(null),
+    draft: editing ? editing.draft : value,
+    setDraft: (draft: string) => setEditing((e) => ({ ...(e ?? { value, version }), draft })),
+    base: editing,
+    begin: () => setEditing((e) => e ?? { value, version, draft: value }),
+    end: () => setEditing(null),
   };
 }
 
@@ -99,7 +95,6 @@ function TaskEditor({ task, tasks, canEdit, canDelete, members, onUpdate, onMove
   function saveTitle() {
     const value = title.draft.trim();
     if (value && title.base) onUpdate(task.id, { title: value.slice(0, 500) }, { values: { title: title.base.value }, version: title.base.version });
-    else title.setDraft(task.title);
     title.end();
   }
 
@@ -130,17 +125,13 @@ function TaskEditor({ task, tasks, canEdit, canDelete, members, onUpdate, onMove
             disabled={!canEdit}
             maxLength={500}
             onFocus={title.begin}
-            onChange={(event) => {
-              title.begin();
-              title.setDraft(event.target.value);
-            }}
+            onChange={(event) => title.setDraft(event.target.value)}
             onBlur={saveTitle}
             onKeyDown={(event) => {
               if (event.key === 'Enter') titleRef.current?.blur();
               if (event.key === 'Escape' && title.base) {
                 event.preventDefault();
                 title.end();
-                title.setDraft(task.title);
               }
             }}
             className="w-full rounded-md border border-transparent bg-transparent px-1 py-1 text-xl font-semibold outline-none hover:border-border focus-visible:border-border focus-visible:ring-2 focus-visible:ring-ring"

@@ -7,7 +7,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useTranslations } from 'next-intl';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useToast } from '@/components/ui/toaster';
 import { useWorkspaceRole } from '@/components/workspaces/workspace-role';
 import {
@@ -80,15 +80,13 @@ export function useBoard(projectId: string) {
   const { ops } = useQueueState();
   const projectOps = useMemo(() => ops.filter((op) => op.projectId === projectId), [ops, projectId]);
   const tasks = useMemo(() => applyPending(query.data?.tasks ?? [], projectOps), [query.data, projectOps]);
-  const tasksRef = useRef(tasks);
-  tasksRef.current = tasks;
 
   const [history, setHistory] = useState<{ undo: HistoryEntry[]; redo: HistoryEntry[] }>({ undo: [], redo: [] });
   const record = useCallback((entry: HistoryEntry) => setHistory((h) => ({ undo: [...h.undo, entry].slice(-HISTORY_MAX), redo: [] })), []);
 
   const createTask = useCallback(
     (fields: { title: string; status: TaskStatus; index?: number }) => {
-      const column = columnOf(tasksRef.current, fields.status);
+      const column = columnOf(tasks, fields.status);
       const task: NewTask = {
         id: crypto.randomUUID(),
         projectId,
@@ -105,12 +103,12 @@ export function useBoard(projectId: string) {
       record({ kind: 'create', task });
       return task.id;
     },
-    [live.queue, projectId, record],
+    [live.queue, projectId, record, tasks],
   );
 
   const updateTask = useCallback(
     (taskId: string, changes: TaskPatch, base?: EditBase) => {
-      const task = tasksRef.current.find((t) => t.id === taskId);
+      const task = tasks.find((t) => t.id === taskId);
       if (!task) return;
       const baseValues = base?.values ?? task;
       const changed = Object.fromEntries(Object.entries(changes).filter(([f, v]) => !sameValue(task[f as keyof TaskPatch], v))) as TaskPatch;
@@ -121,33 +119,33 @@ export function useBoard(projectId: string) {
       live.queue.enqueue({ kind: 'update', taskId, projectId, changes: changed, base: seen, expectedVersion: version, baseVersion: version });
       record({ kind: 'update', taskId, projectId, before, after: changed });
     },
-    [live.queue, projectId, record],
+    [live.queue, projectId, record, tasks],
   );
 
   const moveTask = useCallback(
     (taskId: string, status: TaskStatus, index: number) => {
-      const task = tasksRef.current.find((t) => t.id === taskId);
+      const task = tasks.find((t) => t.id === taskId);
       if (!task) return;
-      const position = positionAt(columnOf(tasksRef.current, status), index, taskId);
-      const current = columnOf(tasksRef.current, task.status);
+      const position = positionAt(columnOf(tasks, status), index, taskId);
+      const current = columnOf(tasks, task.status);
       if (status === task.status && current.findIndex((t) => t.id === taskId) === Math.min(index, current.length - 1)) return;
       const from = { status: task.status, position: task.position };
       const to = { status, position };
       live.queue.enqueue({ kind: 'move', taskId, projectId, from, to, expectedVersion: task.version });
       record({ kind: 'move', taskId, projectId, before: from, after: to });
     },
-    [live.queue, projectId, record],
+    [live.queue, projectId, record, tasks],
   );
 
   const deleteTask = useCallback(
     (taskId: string) => {
-      const task = tasksRef.current.find((t) => t.id === taskId);
+      const task = tasks.find((t) => t.id === taskId);
       if (!task) return;
       const snapshot = stripView(task);
       live.queue.enqueue({ kind: 'delete', taskId, projectId, snapshot, expectedVersion: task.version });
       record({ kind: 'delete', task: snapshot });
     },
-    [live.queue, projectId, record],
+    [live.queue, projectId, record, tasks],
   );
 
   const step = useCallback(
@@ -155,7 +153,7 @@ export function useBoard(projectId: string) {
       const from = direction === 'undo' ? history.undo : history.redo;
       const entry = from.at(-1);
       if (!entry) return;
-      const op = invert(entry, tasksRef.current, direction);
+      const op = invert(entry, tasks, direction);
       setHistory((h) => {
         const undo = direction === 'undo' ? h.undo.slice(0, -1) : op ? [...h.undo, entry] : h.undo;
         const redo = direction === 'redo' ? h.redo.slice(0, -1) : op ? [...h.redo, entry] : h.redo;
@@ -164,7 +162,7 @@ export function useBoard(projectId: string) {
       if (!op) return notify(t(direction === 'undo' ? 'notice.undoStale' : 'notice.redoStale'), 'warning');
       live.queue.enqueue(op);
     },
-    [history, live.queue, notify, t],
+    [history, live.queue, notify, t, tasks],
   );
 
   return {

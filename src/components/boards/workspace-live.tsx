@@ -90,12 +90,11 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
   const notify = useToast();
   const t = useTranslations('board');
   const names = useMemberNames();
-  const namesRef = useRef(names);
-  namesRef.current = names;
-  const tRef = useRef(t);
-  tRef.current = t;
-  const notifyRef = useRef(notify);
-  notifyRef.current = notify;
+  // What the long-lived socket and queue callbacks need from the latest render.
+  const [latest] = useState(() => ({ names, t, notify }));
+  useEffect(() => {
+    Object.assign(latest, { names, t, notify });
+  }, [latest, names, t, notify]);
 
   const [store] = useState(() => new LiveStore());
   const [queue] = useState(
@@ -110,7 +109,7 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
             data && { ...data, tasks: 'task' in outcome ? upsertTask(data.tasks, outcome.task) : removeTask(data.tasks, outcome.deletedId) },
           );
         },
-        onNotice: (notice) => notifyRef.current(noticeText(notice, tRef.current), notice.kind === 'failed' ? 'error' : 'warning'),
+        onNotice: (notice) => latest.notify(noticeText(notice, latest.t), notice.kind === 'failed' ? 'error' : 'warning'),
         onStoreError: (error) => console.warn('[kanso] offline store unavailable', error),
       }),
   );
@@ -140,8 +139,8 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
         if (typeof payload.id === 'string') void queryClient.invalidateQueries({ queryKey: trpc.task.listActivity.queryKey({ workspaceSlug, taskId: payload.id }) });
         const overwrote = Array.isArray(payload.overwrote) ? (payload.overwrote as { field: string; actorId: string }[]) : [];
         for (const entry of overwrote.filter((o) => o.actorId === userId)) {
-          const by = (event.actorId && namesRef.current.get(event.actorId)) || tRef.current('someone');
-          notifyRef.current(tRef.current('notice.overwritten', { field: tRef.current(`fields.${entry.field}` as never), title: String(payload.title ?? ''), by }), 'warning');
+          const by = (event.actorId && latest.names.get(event.actorId)) || latest.t('someone');
+          latest.notify(latest.t('notice.overwritten', { field: latest.t(`fields.${entry.field}` as never), title: String(payload.title ?? ''), by }), 'warning');
         }
       } else if (event.type.startsWith('comment.') && typeof payload.taskId === 'string') {
         void queryClient.invalidateQueries({ queryKey: trpc.comment.list.queryKey({ workspaceSlug, taskId: payload.taskId }) });
@@ -207,7 +206,7 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
       window.removeEventListener('online', online);
       window.removeEventListener('offline', offline);
     };
-  }, [client, queryClient, queue, resync, store, trpc, userId, workspaceSlug]);
+  }, [client, latest, queryClient, queue, resync, store, trpc, userId, workspaceSlug]);
 
   const value = useMemo<LiveContextValue>(
     () => ({
