@@ -201,7 +201,7 @@ function GeneralForm({
       <div className="grid gap-1.5">
         <div className="flex items-center justify-between gap-2">
           <Label htmlFor={`${id}-description`}>{t('descriptionLabel')}</Label>
-          <Button type="button" variant="ghost" size="sm" aria-pressed={preview} onClick={() => setPreview((on) => !on)}>
+          <Button type="button" variant="ghost" size="sm" onClick={() => setPreview((on) => !on)}>
             {preview ? t('settings.edit') : t('settings.preview')}
           </Button>
         </div>
