@@ -7,12 +7,15 @@
  * It imports src/server (never the reverse). Run with `--conditions=react-server` so modules marked
  * `import 'server-only'` load (this is a server process); the launcher and the tests do.
  *
+ * With REDIS_URL, presence and ticket nonces are shared with the other instances (redis-cluster.ts).
+ *
  * SIGTERM / SIGINT: sockets are closed with 1001, LISTEN ends, the pool closes, exit 0.
  */
 import { closeDb, db } from '@/server/db/client';
 import { env } from '@/server/platform/env';
 import { createLogger } from '@/server/platform/logger';
 import { createRealtimeServer } from '@/server/realtime/realtime-server';
+import { createRedisCluster } from '@/server/realtime/redis-cluster';
 
 const config = env();
 const log = createLogger({ service: 'kanso-realtime', level: config.LOG_LEVEL });
@@ -23,6 +26,8 @@ const server = createRealtimeServer({
   host: config.REALTIME_HOST,
   port: config.REALTIME_PORT,
   recheckMs: config.REALTIME_RECHECK_MS,
+  // Several instances: presence and ticket nonces shared over Redis (docs/realtime.md).
+  cluster: config.REDIS_URL ? createRedisCluster({ url: config.REDIS_URL, log }) : undefined,
   log,
 });
 

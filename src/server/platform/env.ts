@@ -41,6 +41,8 @@ export const envSchema = z
     /** Realtime sidecar (COLLAB-3): port and interface it listens on (loopback unless told). */
     REALTIME_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
     REALTIME_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Several realtime sidecars: share presence and single-use ticket nonces over Redis (redis://…). Optional. */
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
     /** Period of the sidecar's access-fingerprint re-check in ms (revocations that emit no event are caught within it). */
     REALTIME_RECHECK_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
     /** WebSocket URL browsers use to reach the sidecar (behind a proxy: wss://…); default ws://localhost:REALTIME_PORT. */

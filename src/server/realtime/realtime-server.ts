@@ -11,7 +11,8 @@
  *    the workspace whose user may see the project (joined or not); events without a project
  *    (`member.*`) to every socket of the workspace. A project leaving a user's view (deleted, or
  *    their `project.member_removed`) is told with `project_hidden` instead. Several sidecars each LISTEN on the shared PostgreSQL, so every instance
- *    gets every event: that is the PostgreSQL adapter (docs/realtime.md).
+ *    gets every event: that is the PostgreSQL adapter (docs/realtime.md). Presence and ticket
+ *    nonces go through `options.cluster` (per instance, or shared over Redis: ./redis-cluster.ts).
  *  - Revocation: every `recheckMs` (1 s) each workspace with sockets is fingerprinted (members,
  *    roles, project member lists, visible projects); when that changed (and every 10 s regardless)
  *    each of its connected users is re-checked; a
@@ -35,6 +36,7 @@ import {
 import type { Database } from '@/server/db/client';
 import type { Logger } from '@/server/platform/logger';
 import { EVENTS_CHANNEL, parseEventNotification } from '@/server/realtime-events/outbox';
+import { localCluster, type Cluster } from './cluster';
 import { accessFingerprint, checkAccess, couldSeeProject, presenceProfile, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
 import { verifyTicket } from './ticket';
 
@@ -53,6 +55,8 @@ export interface RealtimeServerOptions {
   authTimeoutMs?: number;
   /** WebSocket ping period; a socket that missed the previous pong is dropped (default 30 s). */
   heartbeatMs?: number;
+  /** What several instances share (ticket nonces, presence); default `localCluster()` (nothing). */
+  cluster?: Cluster;
 }
 
 interface Connection {
@@ -84,13 +88,14 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   const fullRecheckMs = options.fullRecheckMs ?? 10_000;
   const authTimeoutMs = options.authTimeoutMs ?? 5000;
   const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const cluster = options.cluster ?? localCluster();
 
   const connections = new Map<string, Connection>();
   /** projectId → connectionId → presence. */
   const rooms = new Map<string, Map<string, PresenceEntry>>();
   const byWorkspace = new Map<string, Set<Connection>>();
-  /** Nonces of accepted tickets until they expire (a ticket opens one connection per instance). */
-  const usedNonces = new Map<string, number>();
+  /** Presence of other instances' sockets (Redis adapter): projectId → connectionId → entry. */
+  const remoteRooms = new Map<string, Map<string, { workspaceId: string; entry: PresenceEntry }>>();
 
   let listening = false;
   let unlisten: (() => Promise<void>) | null = null;
@@ -145,8 +150,9 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
 
   // ── Rooms and presence ───────────────────────────────────────────────────────────────────────
 
-  function presenceOf(projectId: string): PresenceEntry[] {
-    return [...(rooms.get(projectId)?.values() ?? [])];
+  function presenceOf(projectId: string, workspaceId: string): PresenceEntry[] {
+    const remote = [...(remoteRooms.get(projectId)?.values() ?? [])].filter((r) => r.workspaceId === workspaceId).map((r) => r.entry);
+    return [...(rooms.get(projectId)?.values() ?? []), ...remote];
   }
 
   function leaveRoom(conn: Connection, projectId: string): boolean {
@@ -155,8 +161,33 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     room?.delete(conn.id);
     if (room?.size === 0) rooms.delete(projectId);
     else sendToRoom(projectId, { type: 'presence_left', projectId, connectionId: conn.id });
+    if (conn.user) cluster.publish({ kind: 'left', workspaceId: conn.user.workspaceId, projectId, connectionId: conn.id });
     return true;
   }
+
+  /** The Redis adapter's view of the other instances' presence, applied to the local rooms. */
+  const clusterHooks = {
+    onRemoteUpsert(_instanceId: string, workspaceId: string, projectId: string, entry: PresenceEntry) {
+      let room = remoteRooms.get(projectId);
+      if (!room) remoteRooms.set(projectId, (room = new Map()));
+      room.set(entry.connectionId, { workspaceId, entry });
+      sendToRoom(projectId, { type: 'presence', projectId, entry }, workspaceId);
+    },
+    onRemoteLeft(_instanceId: string, workspaceId: string, projectId: string, connectionId: string) {
+      const room = remoteRooms.get(projectId);
+      if (!room?.delete(connectionId)) return;
+      if (room.size === 0) remoteRooms.delete(projectId);
+      sendToRoom(projectId, { type: 'presence_left', projectId, connectionId }, workspaceId);
+    },
+    onSyncRequest() {
+      for (const [projectId, room] of rooms) {
+        for (const entry of room.values()) {
+          const workspaceId = connections.get(entry.connectionId)?.user?.workspaceId;
+          if (workspaceId) cluster.publish({ kind: 'upsert', workspaceId, projectId, entry });
+        }
+      }
+    },
+  };
 
   /** Removes a connection from every room and index (on close, kick or shutdown). */
   function detach(conn: Connection): void {
@@ -179,8 +210,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       return close(conn, REALTIME_CLOSE.badTicket, result.reason === 'expired' ? 'ticket expired' : 'invalid ticket');
     }
     const { userId, workspaceId, projectId, exp, nonce } = result.claims;
-    if (usedNonces.has(nonce)) return close(conn, REALTIME_CLOSE.badTicket, 'ticket already used');
-    usedNonces.set(nonce, exp);
+    if (!(await cluster.claimNonce(nonce, exp))) return close(conn, REALTIME_CLOSE.badTicket, 'ticket already used');
     conn.log = conn.log.child({ userId, workspaceId });
     const verdict = await checkAccess(db, userId, workspaceId);
     if (!verdict.role) return close(conn, REALTIME_CLOSE.forbidden, 'not a member of this workspace');
@@ -218,9 +248,10 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     if (!existing) sendToRoom(projectId, { type: 'presence', projectId, entry });
     room.set(conn.id, entry);
     conn.rooms.add(projectId);
+    if (!existing) cluster.publish({ kind: 'upsert', workspaceId: user.workspaceId, projectId, entry });
     invalidate(user.workspaceId);
     conn.log.debug({ projectId }, 'joined');
-    send(conn, { type: 'joined', projectId, presence: presenceOf(projectId) });
+    send(conn, { type: 'joined', projectId, presence: presenceOf(projectId, user.workspaceId) });
   }
 
   async function handle(conn: Connection, message: ClientMessage): Promise<void> {
@@ -241,6 +272,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
         if (!entry) return send(conn, { type: 'error', reason: 'join the project first' });
         entry.editingTaskId = message.editingTaskId ?? null;
         sendToRoom(message.projectId, { type: 'presence', projectId: message.projectId, entry });
+        cluster.publish({ kind: 'upsert', workspaceId: conn.user.workspaceId, projectId: message.projectId, entry });
         return;
       }
       case 'ping':
@@ -371,7 +403,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     rechecking = true;
     try {
       const now = Date.now();
-      for (const [nonce, exp] of usedNonces) if (exp <= now) usedNonces.delete(nonce);
+      cluster.sweep(now);
       for (const ws of epochs.keys()) if (!byWorkspace.has(ws)) epochs.delete(ws);
       for (const ws of lastFull.keys()) if (!byWorkspace.has(ws)) lastFull.delete(ws);
       const work = [...byWorkspace.keys()];
@@ -484,7 +516,14 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') {
-      const body = { status: listening ? 'ok' : 'starting', service: 'kanso-realtime', listening, connections: connections.size, rooms: rooms.size };
+      const body = {
+        status: listening ? 'ok' : 'starting',
+        service: 'kanso-realtime',
+        listening,
+        connections: connections.size,
+        rooms: rooms.size,
+        adapter: cluster.shared ? 'redis' : 'postgres',
+      };
       res.writeHead(listening ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(body));
       return;
@@ -500,6 +539,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   return {
     /** Starts LISTEN, the re-check and heartbeat timers, then the HTTP/WebSocket server. */
     async start(): Promise<AddressInfo> {
+      await cluster.start(clusterHooks);
       const subscription = await db.$client.listen(EVENTS_CHANNEL, onNotify, () => {
         listening = true;
         log.info({ channel: EVENTS_CHANNEL }, 'listening for events');
@@ -538,6 +578,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       for (const ws of sockets) ws.terminate();
       await unlisten?.().catch(() => {});
       listening = false;
+      await cluster.stop().catch((err: unknown) => log.warn({ err }, 'cluster adapter stop failed'));
       await eventChain;
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));

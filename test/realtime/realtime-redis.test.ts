@@ -1,0 +1,97 @@
+/**
+ * Two sidecar processes sharing Redis (REDIS_URL; needs a Redis server — TEST_REDIS_URL, default
+ * redis://127.0.0.1:6379 — and fails, not skips, without one): a ticket opens one connection across
+ * instances, presence is shared, and events still reach both from PostgreSQL LISTEN.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTenant } from '@/server/db/tenant';
+import { appendEvent } from '@/server/realtime-events/outbox';
+import { testDb } from '../support/db';
+import { connectClient, readyClient, startSidecar, type Sidecar } from '../support/realtime';
+import { callerAs, makeUser, makeWorkspace } from '../support/trpc';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('realtime sidecar: two instances over Redis (redis)', () => {
+  let one: Sidecar;
+  let two: Sidecar;
+
+  beforeAll(async () => {
+    [one, two] = await Promise.all([startSidecar({ REDIS_URL }), startSidecar({ REDIS_URL })]);
+  }, 40_000);
+
+  afterAll(async () => {
+    await Promise.all([one?.stop(), two?.stop()]);
+  });
+
+  it('both report the redis adapter', async () => {
+    for (const s of [one, two]) {
+      expect(await (await fetch(`http://127.0.0.1:${s.port}/health`)).json()).toMatchObject({ status: 'ok', adapter: 'redis' });
+    }
+  });
+
+  it('a ticket used on one instance is refused on the other (4401)', async () => {
+    const user = await makeUser();
+    const ws = await makeWorkspace([{ userId: user.id, role: 'owner' }]);
+    const { caller } = await callerAs(user.id);
+    const { ticket } = await caller.realtime.ticket({ workspaceSlug: ws.slug });
+    const first = connectClient(one.port, `?ticket=${encodeURIComponent(ticket)}`);
+    await first.next('ready');
+    expect(await connectClient(two.port, `?ticket=${encodeURIComponent(ticket)}`).closed).toEqual({ code: 4401, reason: 'ticket already used' });
+    first.ws.close();
+  });
+
+  it('presence is shared across instances; events reach sockets of both', async () => {
+    const [alice, bob] = await Promise.all([makeUser(), makeUser()]);
+    const ws = await makeWorkspace([
+      { userId: alice.id, role: 'owner' },
+      { userId: bob.id, role: 'member' },
+    ]);
+    const { caller } = await callerAs(alice.id);
+    const project = await caller.project.create({ workspaceSlug: ws.slug, id: randomUUID(), name: 'Shared' });
+
+    const a = await readyClient(one.port, alice.id, ws.slug, project.id);
+    await a.next('joined');
+    const b = await readyClient(two.port, bob.id, ws.slug, project.id);
+    const joined = await b.next('joined');
+    expect(joined.presence.map((p) => p.userId).sort()).toEqual([alice.id, bob.id].sort());
+    const bobEntry = await a.next('presence', (m) => m.entry.userId === bob.id);
+
+    const taskId = randomUUID();
+    b.send({ type: 'presence', projectId: project.id, editingTaskId: taskId });
+    await a.next('presence', (m) => m.entry.userId === bob.id && m.entry.editingTaskId === taskId);
+
+    await withTenant(testDb(), { workspaceId: ws.id, userId: alice.id }, (tx) =>
+      appendEvent(tx, { workspaceId: ws.id, projectId: project.id, type: 'task.updated', payload: { id: taskId, title: 'both' }, actorId: alice.id, requestId: null }),
+    );
+    for (const client of [a, b]) {
+      expect((await client.next('event', (m) => m.event.payload.id === taskId)).event.payload).toMatchObject({ title: 'both' });
+    }
+
+    b.ws.close();
+    await a.next('presence_left', (m) => m.connectionId === bobEntry.entry.connectionId);
+    a.ws.close();
+  });
+
+  it('a socket of another project or workspace does not see that presence', async () => {
+    const [carol, dave] = await Promise.all([makeUser(), makeUser()]);
+    const ws = await makeWorkspace([
+      { userId: carol.id, role: 'owner' },
+      { userId: dave.id, role: 'member' },
+    ]);
+    const { caller } = await callerAs(carol.id);
+    const p1 = await caller.project.create({ workspaceSlug: ws.slug, id: randomUUID(), name: 'One' });
+    const p2 = await caller.project.create({ workspaceSlug: ws.slug, id: randomUUID(), name: 'Two' });
+    const c = await readyClient(one.port, carol.id, ws.slug, p1.id);
+    await c.next('joined');
+    const d = await readyClient(two.port, dave.id, ws.slug, p2.id);
+    expect((await d.next('joined')).presence.map((p) => p.userId)).toEqual([dave.id]);
+    d.send({ type: 'presence', projectId: p2.id, editingTaskId: randomUUID() });
+    await d.next('presence', (m) => m.entry.userId === dave.id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(c.messages.filter((m) => m.type === 'presence')).toEqual([]);
+    c.ws.close();
+    d.ws.close();
+  });
+});
