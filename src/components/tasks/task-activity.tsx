@@ -2,7 +2,8 @@
 /**
  * A task's history (COLLAB-1) as a localised timeline, newest first. The entries are the
  * `record(...)` calls of src/server/tasks/task-service.ts and comment-service.ts:
- * created {…content} · updated {field: {from, to}} · moved {from: {status}, to: {status}} ·
+ * created {…content} · updated {field: {from, to}, version, overwrote?: [{field, actorId}]} ·
+ * moved {from: {status}, to: {status}} ·
  * commented / comment_edited / comment_deleted {commentId}.
  */
 import { useQuery } from '@tanstack/react-query';
@@ -20,6 +21,10 @@ const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
 type Status = (typeof STATUSES)[number];
 type Priority = (typeof PRIORITIES)[number];
 
+const FIELDS = ['title', 'description', 'assigneeId', 'priority', 'dueDate', 'labels'] as const;
+type Field = (typeof FIELDS)[number];
+
+const isField = (value: unknown): value is Field => FIELDS.includes(value as Field);
 const isStatus = (value: unknown): value is Status => STATUSES.includes(value as Status);
 const isPriority = (value: unknown): value is Priority => PRIORITIES.includes(value as Priority);
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -60,27 +65,45 @@ export function TaskActivity({ taskId }: { taskId: string }) {
       case 'comment_deleted':
         return [t('commentDeleted', { who })];
       case 'updated': {
-        const lines = Object.entries(data).map(([field, change]) => {
-          const to = changedTo(change);
-          switch (field) {
-            case 'title':
-              return typeof to === 'string' ? t('renamed', { who, title: to }) : t('changedTitle', { who });
-            case 'description':
-              return t('changedDescription', { who });
-            case 'assigneeId':
-              return typeof to === 'string' ? t('assigned', { who, assignee: nameOf(to) }) : t('unassigned', { who });
-            case 'priority':
-              return isPriority(to) ? t('changedPriority', { who, priority: t(`priority.${to}`) }) : t('changedPriorityPlain', { who });
-            case 'dueDate':
-              return typeof to === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(to)
-                ? t('setDueDate', { who, date: format.dateTime(new Date(`${to}T00:00:00`), { dateStyle: 'medium' }) })
-                : t('removedDueDate', { who });
-            case 'labels':
-              return t('changedLabels', { who });
-            default:
-              return t('updated', { who });
-          }
-        });
+        // Only the task's fields: the entry also carries `version` and, after a merged re-apply,
+        // `overwrote` (the fields whose newer value by someone else this update replaced).
+        const lines = Object.entries(data)
+          .filter(([field]) => isField(field))
+          .map(([field, change]) => {
+            const to = changedTo(change);
+            switch (field) {
+              case 'title':
+                return typeof to === 'string' ? t('renamed', { who, title: to }) : t('changedTitle', { who });
+              case 'description':
+                return t('changedDescription', { who });
+              case 'assigneeId':
+                return typeof to === 'string' ? t('assigned', { who, assignee: nameOf(to) }) : t('unassigned', { who });
+              case 'priority':
+                return isPriority(to) ? t('changedPriority', { who, priority: t(`priority.${to}`) }) : t('changedPriorityPlain', { who });
+              case 'dueDate':
+                return typeof to === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(to)
+                  ? t('setDueDate', {
+                      who,
+                      // A calendar day: formatted in UTC so no time zone shifts it.
+                      date: format.dateTime(new Date(`${to}T00:00:00Z`), { dateStyle: 'medium', timeZone: 'UTC' }),
+                    })
+                  : t('removedDueDate', { who });
+              case 'labels':
+                return t('changedLabels', { who });
+              default:
+                return t('updated', { who });
+            }
+          });
+        const overwrote = Array.isArray(data.overwrote) ? data.overwrote.filter(isRecord) : [];
+        for (const entry of overwrote) {
+          if (!isField(entry.field)) continue;
+          lines.push(
+            t('overwrote', {
+              field: t(`fields.${entry.field}`),
+              other: nameOf(typeof entry.actorId === 'string' ? entry.actorId : null),
+            }),
+          );
+        }
         return lines.length > 0 ? lines : [t('updated', { who })];
       }
       default:
@@ -114,10 +137,13 @@ export function TaskActivity({ taskId }: { taskId: string }) {
               ))}
               <time
                 dateTime={entry.createdAt.toISOString()}
-                title={format.dateTime(entry.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}
+                title={format.dateTime(entry.createdAt, {
+                  dateStyle: 'medium',
+                  timeStyle: 'short',
+                })}
                 className="text-xs text-muted-foreground"
               >
-                {format.relativeTime(entry.createdAt, now)}
+                {format.relativeTime(entry.createdAt, entry.createdAt > now ? entry.createdAt : now)}
               </time>
             </li>
           ))}

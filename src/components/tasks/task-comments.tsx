@@ -206,7 +206,8 @@ function CommentView({ comment, author }: { comment: CommentItem; author: string
       <div className="flex flex-wrap items-baseline gap-x-2 text-xs text-muted-foreground">
         <span className="text-sm font-medium text-foreground">{author}</span>
         <time dateTime={comment.createdAt.toISOString()} title={format.dateTime(comment.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}>
-          {format.relativeTime(comment.createdAt, now)}
+          {/* Newer than the shared clock (it ticks once a minute): "now", never "in 5 seconds". */}
+          {format.relativeTime(comment.createdAt, comment.createdAt > now ? comment.createdAt : now)}
         </time>
         {edited ? (
           <span title={format.dateTime(comment.updatedAt, { dateStyle: 'medium', timeStyle: 'short' })}>{t('edited')}</span>
