@@ -160,6 +160,8 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
       switch (message.type) {
         case 'ready':
           store.update((s) => ({ ...s, presence: {} }));
+          // Project-level changes missed while disconnected (boards resync themselves on `joined`).
+          void queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey({ workspaceSlug }) });
           break;
         case 'joined':
           store.update((s) => ({ ...s, presence: { ...s.presence, [message.projectId]: message.presence } }));
