@@ -7,10 +7,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Columns3, List, Lock, Redo2, Settings, Undo2 } from 'lucide-react';
 import { useTranslations } from 'next-intl';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { ProjectUnavailable } from '@/components/projects/project-settings';
 import { Spinner } from '@/components/ui/spinner';
 import { useCan, useWorkspaceRole } from '@/components/workspaces/workspace-role';
 import { Link } from '@/i18n/navigation';
@@ -25,6 +25,7 @@ import { TaskDialog } from './task-dialog';
 import { TaskListView, type TaskFilters } from './task-list-view';
 import { useBoard } from './use-board';
 import { useLive, useLiveState, useMemberNames } from './workspace-live';
+import { LoadError } from '@/components/ui/load-error';
 
 type Project = inferRouterOutputs<AppRouter>['project']['get'];
 
@@ -51,7 +52,6 @@ export function ProjectBoard({ initialProject }: { initialProject: Project }) {
   const canDelete = useCan('task:delete');
   const canSettings = useCan('project:update');
 
-  const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
   const view = params.get('view') === 'list' ? 'list' : 'board';
@@ -65,9 +65,11 @@ export function ProjectBoard({ initialProject }: { initialProject: Project }) {
         else next.delete(key);
       }
       const query = next.toString();
-      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+      // The native History API (synced with useSearchParams by Next): no server round trip, so the
+      // task dialog and the view switch also work offline (router.replace went to the network).
+      window.history.replaceState(null, '', query ? `${pathname}?${query}` : pathname);
     },
-    [params, pathname, router],
+    [params, pathname],
   );
 
   // Presence: the room sees which task this user has open.
@@ -97,17 +99,7 @@ export function ProjectBoard({ initialProject }: { initialProject: Project }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [undo, redo]);
 
-  if (revoked[projectId]) {
-    return (
-      <div className="mx-auto max-w-md py-16 text-center" data-testid="project-revoked">
-        <h1 className="text-xl font-semibold">{t('revokedTitle')}</h1>
-        <p className="mt-2 text-muted-foreground">{t('revokedBody')}</p>
-        <Button asChild className="mt-6">
-          <Link href={`/w/${workspaceSlug}`}>{t('backToProjects')}</Link>
-        </Button>
-      </div>
-    );
-  }
+  if (revoked[projectId]) return <ProjectUnavailable title={t('revokedTitle')} body={t('revokedBody')} testId="project-revoked" />;
 
   const roomPresence = presence[projectId] ?? [];
   return (
@@ -163,12 +155,7 @@ export function ProjectBoard({ initialProject }: { initialProject: Project }) {
       {board.query.isPending ? (
         <Spinner label={tc('loading')} />
       ) : board.query.isError ? (
-        <Alert variant="error" className="grid gap-2">
-          <p>{t('loadError')}</p>
-          <Button variant="outline" size="sm" className="justify-self-start" onClick={() => void board.query.refetch()}>
-            {tc('retry')}
-          </Button>
-        </Alert>
+        <LoadError message={t('loadError')} onRetry={() => void board.query.refetch()} />
       ) : view === 'board' ? (
         <>
           {board.tasks.length === 0 && <p className="text-sm text-muted-foreground">{canCreate ? t('emptyBoardCreate') : t('emptyBoard')}</p>}

@@ -193,14 +193,8 @@ function TaskEditor({ task, tasks, canEdit, canDelete, members, onUpdate, onMove
             <p className="text-sm text-muted-foreground">{t('noDescription')}</p>
           )}
         </section>
-        <section className="grid gap-2">
-          <h3 className="text-sm font-semibold">{t('comments')}</h3>
-          <TaskComments taskId={task.id} />
-        </section>
-        <section className="grid gap-2">
-          <h3 className="text-sm font-semibold">{t('activity')}</h3>
-          <TaskActivity taskId={task.id} />
-        </section>
+        <TaskComments taskId={task.id} />
+        <TaskActivity taskId={task.id} />
       </div>
       <aside className="grid content-start gap-3">
         <Field label={t('fields.status')} id={ids.status}>

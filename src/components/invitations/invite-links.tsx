@@ -13,6 +13,7 @@ import { INVITE_LINK_EXPIRY_DAYS, splitDomains } from '@/lib/invitations';
 import { assignableRoles, type Role } from '@/lib/permissions';
 import { fieldErrorsOf, useTRPC } from '@/lib/trpc/client';
 import { RoleSelect, selectClass, useServerMessage } from './form-bits';
+import { LoadError } from '@/components/ui/load-error';
 
 /** The link just created: shown once (only its hash is stored), with a copy button. */
 function NewLink({ url, onDone }: { url: string; onDone: () => void }) {
@@ -159,12 +160,7 @@ export function InviteLinks({ workspaceSlug }: { workspaceSlug: string }) {
       {list.isPending ? (
         <Spinner label={tc('loading')} />
       ) : list.isError ? (
-        <Alert variant="error" className="grid gap-2">
-          <p>{t('loadError')}</p>
-          <Button variant="outline" size="sm" className="justify-self-start" onClick={() => void list.refetch()}>
-            {tc('retry')}
-          </Button>
-        </Alert>
+        <LoadError message={t('loadError')} onRetry={() => void list.refetch()} />
       ) : list.data.length === 0 ? (
         <p className="rounded-lg border border-dashed border-border p-6 text-center text-sm text-muted-foreground">{t('empty')}</p>
       ) : (

@@ -8,6 +8,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { useCan } from '@/components/workspaces/workspace-role';
 import { useTRPC } from '@/lib/trpc/client';
 import { useServerMessage } from './form-bits';
+import { LoadError } from '@/components/ui/load-error';
 
 /** Pending and expired invitations with resend (rate limited by the server) and revoke. */
 export function PendingInvitations({ workspaceSlug }: { workspaceSlug: string }) {
@@ -46,12 +47,7 @@ export function PendingInvitations({ workspaceSlug }: { workspaceSlug: string })
   if (list.isPending) return <Spinner className="mt-4" label={tc('loading')} />;
   if (list.isError) {
     return (
-      <Alert variant="error" className="mt-4 grid gap-2">
-        <p>{t('loadError')}</p>
-        <Button variant="outline" size="sm" className="justify-self-start" onClick={() => void list.refetch()}>
-          {tc('retry')}
-        </Button>
-      </Alert>
+      <LoadError className="mt-4" message={t('loadError')} onRetry={() => void list.refetch()} />
     );
   }
 

@@ -15,6 +15,7 @@ import { assignableRoles, canManageMember, ROLES, type Role } from '@/lib/permis
 import { useTRPC } from '@/lib/trpc/client';
 import { LeaveWorkspace } from './leave-workspace';
 import { TransferOwnership } from './transfer-ownership';
+import { LoadError } from '@/components/ui/load-error';
 
 export interface MemberItem {
   userId: string;
@@ -43,12 +44,7 @@ export function MembersView({ workspaceName }: { workspaceName: string }) {
   if (list.isPending) return <Spinner className="mt-6" label={tc('loading')} />;
   if (list.isError) {
     return (
-      <Alert variant="error" className="mt-6 grid gap-2">
-        <p>{t('loadError')}</p>
-        <Button variant="outline" size="sm" className="justify-self-start" onClick={() => void list.refetch()}>
-          {tc('retry')}
-        </Button>
-      </Alert>
+      <LoadError className="mt-6" message={t('loadError')} onRetry={() => void list.refetch()} />
     );
   }
 

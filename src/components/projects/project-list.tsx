@@ -6,13 +6,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { FolderKanban, Lock } from 'lucide-react';
 import { useTranslations } from 'next-intl';
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
 import { Spinner } from '@/components/ui/spinner';
 import { useCan, useWorkspaceRole } from '@/components/workspaces/workspace-role';
 import { Link } from '@/i18n/navigation';
 import { useTRPC } from '@/lib/trpc/client';
 import { CreateProjectDialog } from './create-project-dialog';
+import { LoadError } from '@/components/ui/load-error';
 
 /** The first paragraph of a markdown description as plain text, for a card. */
 export function excerpt(markdown: string, max = 160): string {
@@ -36,12 +35,7 @@ export function ProjectList() {
   if (list.isPending) return <Spinner className="mt-10" label={tc('loading')} />;
   if (list.isError) {
     return (
-      <Alert variant="error" className="mt-10 grid gap-2">
-        <p>{t('loadError')}</p>
-        <Button variant="outline" size="sm" className="justify-self-start" onClick={() => void list.refetch()}>
-          {tc('retry')}
-        </Button>
-      </Alert>
+      <LoadError className="mt-10" message={t('loadError')} onRetry={() => void list.refetch()} />
     );
   }
 

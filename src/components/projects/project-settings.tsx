@@ -22,6 +22,7 @@ import { Link, useRouter } from '@/i18n/navigation';
 import { fieldErrorsOf, useTRPC } from '@/lib/trpc/client';
 import { ProjectMembers, useProjectMembers } from './project-members';
 import { VisibilityField, type Visibility } from './visibility-field';
+import { LoadError } from '@/components/ui/load-error';
 
 export interface ProjectValues {
   id: string;
@@ -37,11 +38,17 @@ export function errorCode(error: unknown): string | undefined {
 
 export function ProjectNotFound() {
   const t = useTranslations('projects.settings');
+  return <ProjectUnavailable title={t('notFoundTitle')} body={t('notFoundBody')} testId="project-not-found" />;
+}
+
+/** A project page that cannot be shown (not found, no access, access revoked), with the way back. */
+export function ProjectUnavailable({ title, body, testId }: { title: string; body: string; testId: string }) {
+  const t = useTranslations('projects.settings');
   const { workspaceSlug } = useWorkspaceRole();
   return (
-    <div className="mx-auto max-w-md py-16 text-center" data-testid="project-not-found">
-      <h1 className="text-2xl font-semibold">{t('notFoundTitle')}</h1>
-      <p className="mt-3 text-muted-foreground">{t('notFoundBody')}</p>
+    <div className="mx-auto max-w-md py-16 text-center" data-testid={testId}>
+      <h1 className="text-2xl font-semibold">{title}</h1>
+      <p className="mt-3 text-muted-foreground">{body}</p>
       <Button asChild className="mt-6">
         <Link href={`/w/${workspaceSlug}`}>{t('backToProjects')}</Link>
       </Button>
@@ -67,12 +74,7 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
   if (project.isError) {
     if (errorCode(project.error) === 'NOT_FOUND') return <ProjectNotFound />;
     return (
-      <Alert variant="error" className="mt-6 grid gap-2">
-        <p>{t('loadError')}</p>
-        <Button variant="outline" size="sm" className="justify-self-start" onClick={() => void project.refetch()}>
-          {tc('retry')}
-        </Button>
-      </Alert>
+      <LoadError className="mt-6" message={t('loadError')} onRetry={() => void project.refetch()} />
     );
   }
   const current = project.data;

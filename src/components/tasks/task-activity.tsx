@@ -10,11 +10,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useFormatter, useNow, useTranslations } from 'next-intl';
 import { useId } from 'react';
 import { displayName, useAllWorkspaceMembers } from '@/components/projects/project-members';
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
 import { Spinner } from '@/components/ui/spinner';
 import { useWorkspaceRole } from '@/components/workspaces/workspace-role';
 import { useTRPC } from '@/lib/trpc/client';
+import { LoadError } from '@/components/ui/load-error';
 
 const STATUSES = ['todo', 'in_progress', 'done'] as const;
 const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
@@ -119,12 +118,7 @@ export function TaskActivity({ taskId }: { taskId: string }) {
       {activity.isPending ? (
         <Spinner label={tc('loading')} />
       ) : activity.isError ? (
-        <Alert variant="error" className="grid gap-2">
-          <p>{t('loadError')}</p>
-          <Button variant="outline" size="sm" className="justify-self-start" onClick={() => void activity.refetch()}>
-            {tc('retry')}
-          </Button>
-        </Alert>
+        <LoadError message={t('loadError')} onRetry={() => void activity.refetch()} />
       ) : activity.data.length === 0 ? (
         <p className="text-sm text-muted-foreground">{t('empty')}</p>
       ) : (

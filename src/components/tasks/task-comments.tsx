@@ -16,6 +16,7 @@ import { Textarea } from '@/components/ui/textarea';
 import { useCan, useCanOnResource, useWorkspaceRole } from '@/components/workspaces/workspace-role';
 import { fieldErrorsOf, useTRPC } from '@/lib/trpc/client';
 import { Markdown } from './markdown';
+import { LoadError } from '@/components/ui/load-error';
 
 interface CommentItem {
   id: string;
@@ -79,12 +80,7 @@ export function TaskComments({ taskId }: { taskId: string }) {
       {list.isPending ? (
         <Spinner label={tc('loading')} />
       ) : list.isError ? (
-        <Alert variant="error" className="grid gap-2">
-          <p>{t('loadError')}</p>
-          <Button variant="outline" size="sm" className="justify-self-start" onClick={() => void list.refetch()}>
-            {tc('retry')}
-          </Button>
-        </Alert>
+        <LoadError message={t('loadError')} onRetry={() => void list.refetch()} />
       ) : list.data.length === 0 ? (
         <p className="text-sm text-muted-foreground" data-testid="comments-empty">
           {t('empty')}

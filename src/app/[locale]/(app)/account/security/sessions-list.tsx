@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Spinner } from '@/components/ui/spinner';
 import { useRouter } from '@/i18n/navigation';
 import { useTRPC } from '@/lib/trpc/client';
+import { LoadError } from '@/components/ui/load-error';
 
 /** The devices signed in to this account (AUTH-2): revoke one, or sign out everywhere. */
 export function SessionsList() {
@@ -43,12 +44,7 @@ export function SessionsList() {
   if (sessions.isPending) return <Spinner className="mt-4" label={tc('loading')} />;
   if (sessions.isError) {
     return (
-      <Alert variant="error" className="mt-4 grid gap-2">
-        <p>{t('loadError')}</p>
-        <Button variant="outline" size="sm" className="justify-self-start" onClick={() => void sessions.refetch()}>
-          {tc('retry')}
-        </Button>
-      </Alert>
+      <LoadError className="mt-4" message={t('loadError')} onRetry={() => void sessions.refetch()} />
     );
   }
 

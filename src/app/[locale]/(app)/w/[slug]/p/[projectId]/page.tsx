@@ -3,9 +3,8 @@ import type { Metadata } from 'next';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { Suspense } from 'react';
 import { ProjectBoard } from '@/components/boards/project-board';
-import { Button } from '@/components/ui/button';
+import { ProjectNotFound } from '@/components/projects/project-settings';
 import { Spinner } from '@/components/ui/spinner';
-import { Link } from '@/i18n/navigation';
 import { getWorkspace, HydrateClient, serverCaller } from '@/lib/trpc/server';
 
 type Props = { params: Promise<{ locale: string; slug: string; projectId: string }> };
@@ -34,18 +33,7 @@ export default async function ProjectPage({ params }: Props) {
   // Not a member (any more): the layout shows "no access".
   if (!workspace) return null;
   const project = await findProject(slug, projectId);
-  if (!project) {
-    const t = await getTranslations('board');
-    return (
-      <div className="mx-auto max-w-md py-16 text-center" data-testid="project-not-found">
-        <h1 className="text-xl font-semibold">{t('notFoundTitle')}</h1>
-        <p className="mt-2 text-muted-foreground">{t('notFoundBody')}</p>
-        <Button asChild className="mt-6">
-          <Link href={`/w/${slug}`}>{t('backToProjects')}</Link>
-        </Button>
-      </div>
-    );
-  }
+  if (!project) return <ProjectNotFound />;
   const tc = await getTranslations('common');
   return (
     <HydrateClient>
