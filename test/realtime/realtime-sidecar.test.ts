@@ -4,82 +4,23 @@
  * Tickets come from the real `realtime.ticket` procedure (or are signed directly with the test
  * AUTH_SECRET to forge the cases the procedure would never mint).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { ServerMessage } from '@/lib/realtime-protocol';
 import { workspaceMembers } from '@/server/db/schema';
 import { withTenant } from '@/server/db/tenant';
 import { addProjectMember, createProject, removeProjectMember } from '@/server/projects/project-service';
 import { appendEvent } from '@/server/realtime-events/outbox';
 import { signTicket } from '@/server/realtime/ticket';
-import { freePort } from '../../scripts/lib/embedded-postgres';
-import { testDatabase, testDb } from '../support/db';
+import { testDb } from '../support/db';
+import { connectClient, startSidecar, type Sidecar } from '../support/realtime';
 import { callerAs, makeUser, makeWorkspace } from '../support/trpc';
 
 const SECRET = process.env.AUTH_SECRET!;
 
-let sidecar: ChildProcess;
+let sidecar: Sidecar;
 let port = 0;
-let output = '';
 const issued: string[] = [];
-
-async function waitForHealth(): Promise<Response> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`);
-      if (res.status === 200) return res;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`sidecar did not become healthy:\n${output}`);
-    if (sidecar.exitCode !== null) throw new Error(`sidecar exited (${sidecar.exitCode}):\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** A client socket that records every message and how it closed. */
-function connect(query = '') {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/${query}`);
-  const messages: ServerMessage[] = [];
-  const waiters: Array<() => void> = [];
-  ws.on('message', (data) => {
-    messages.push(JSON.parse(String(data)) as ServerMessage);
-    for (const w of waiters.splice(0)) w();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => {
-      resolve({ code, reason: reason.toString() });
-      for (const w of waiters.splice(0)) w();
-    }),
-  );
-  ws.on('error', () => {});
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  /** The first message matching `pred` (already received or arriving within `ms`). */
-  async function next<T extends ServerMessage['type']>(type: T, pred: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true, ms = 3000) {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found = messages.find((m): m is Extract<ServerMessage, { type: T }> => m.type === type && pred(m as Extract<ServerMessage, { type: T }>));
-      if (found) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no '${type}' message within ${ms} ms; got ${JSON.stringify(messages)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-  const send = (message: unknown) => ws.send(JSON.stringify(message));
-  return { ws, messages, closed, opened, next, send };
-}
+const connect = (query = '') => connectClient(port, query);
 
 async function ticketFor(userId: string, workspaceSlug: string, projectId?: string): Promise<string> {
   const { caller } = await callerAs(userId);
@@ -121,30 +62,12 @@ describe('realtime sidecar (real process)', () => {
       await createProject(tx, actor(owner.id, 'owner'), { workspaceId: workspace.id }, { id: privateProject, name: 'Secret', visibility: 'private' });
     });
 
-    port = await freePort();
-    sidecar = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'sidecar/realtime-sidecar.ts'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: testDatabase().appUrl,
-        AUTH_SECRET: SECRET,
-        REALTIME_PORT: String(port),
-        REALTIME_HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        NODE_ENV: 'test',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    sidecar.stdout!.on('data', (d: Buffer) => void (output += d.toString()));
-    sidecar.stderr!.on('data', (d: Buffer) => void (output += d.toString()));
-    await waitForHealth();
+    sidecar = await startSidecar();
+    port = sidecar.port;
   }, 30_000);
 
   afterAll(async () => {
-    if (sidecar && sidecar.exitCode === null) {
-      const exited = new Promise((r) => sidecar.once('exit', r));
-      sidecar.kill('SIGTERM');
-      await exited;
-    }
+    await sidecar?.stop();
   });
 
   it('GET /health answers 200 with JSON', async () => {
@@ -294,10 +217,11 @@ describe('realtime sidecar (real process)', () => {
 
   it('SIGTERM: sockets closed with 1001, process exits 0', async () => {
     const client = await ready(owner.id, workspace.slug);
-    const exited = new Promise<number | null>((r) => sidecar.once('exit', (code) => r(code)));
-    sidecar.kill('SIGTERM');
+    const exited = new Promise<number | null>((r) => sidecar.process.once('exit', (code) => r(code)));
+    sidecar.process.kill('SIGTERM');
     expect(await client.closed).toEqual({ code: 1001, reason: 'server shutting down' });
     expect(await exited).toBe(0);
+    const output = sidecar.output();
     expect(output).not.toContain(SECRET);
     // Logs are JSON lines with connection ids, and never carry a ticket.
     expect(output).toContain('"connectionId"');

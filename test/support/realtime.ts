@@ -80,6 +80,10 @@ export function connectClient(port: number, query = '') {
     }),
   );
   ws.on('error', () => {});
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
   /** The first message matching `pred` (already received or arriving within `ms`). */
   async function next<T extends ServerMessage['type']>(type: T, pred: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true, ms = 3000) {
     const deadline = Date.now() + ms;
@@ -101,7 +105,7 @@ export function connectClient(port: number, query = '') {
   const events = (projectId?: string) =>
     messages.flatMap((m) => (m.type === 'event' && (projectId === undefined || m.event.projectId === projectId) ? [m.event] : []));
   const send = (message: unknown) => ws.send(JSON.stringify(message));
-  return { ws, messages, closed, closedAt: () => closedAt, next, send, events };
+  return { ws, messages, closed, opened, closedAt: () => closedAt, next, send, events };
 }
 
 /** A socket of `userId` that received `ready` (ticket from the real `realtime.ticket` procedure). */
