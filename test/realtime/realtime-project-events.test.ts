@@ -104,6 +104,33 @@ describe('realtime sidecar: project events and removals (real process)', () => {
     bystanderSocket.ws.close();
   });
 
+  it('a project turned private: those who lose it get project_hidden (not the event), those who keep it get the event', async () => {
+    const { slug, member, bystander, asOwner } = await team();
+    const projectId = randomUUID();
+    const created = await asOwner.project.create({ workspaceSlug: slug, id: projectId, name: 'Open for now' });
+    await asOwner.project.addMember({ workspaceSlug: slug, projectId, userId: member.id });
+    const keeps = await readyClient(sidecar.port, member.id, slug);
+    const loses = await readyClient(sidecar.port, bystander.id, slug, projectId);
+    await loses.next('joined', (m) => m.projectId === projectId);
+
+    const current = await asOwner.project.get({ workspaceSlug: slug, projectId });
+    expect(current.version).toBeGreaterThanOrEqual(created.version);
+    await asOwner.project.update({ workspaceSlug: slug, projectId, expectedVersion: current.version, visibility: 'private' });
+    const seen = await keeps.next('event', (m) => m.event.type === 'project.updated');
+    expect(seen.event.payload).toMatchObject({ visibility: 'private', previousVisibility: 'workspace' });
+    await loses.next('project_hidden', (m) => m.projectId === projectId);
+    await loses.next('kicked', (m) => m.projectId === projectId);
+    await settle(300);
+    expect(loses.events(projectId).filter((e) => e.type === 'project.updated')).toEqual([]);
+    // A rename of the (now private) project tells the bystander nothing, not even its id.
+    const renamedFrom = await asOwner.project.get({ workspaceSlug: slug, projectId });
+    const before = loses.messages.length;
+    await asOwner.project.update({ workspaceSlug: slug, projectId, expectedVersion: renamedFrom.version, name: 'Secret now' });
+    await keeps.next('event', (m) => m.event.type === 'project.updated' && m.event.payload.name === 'Secret now');
+    await settle(300);
+    expect(loses.messages.slice(before)).toEqual([]);
+  });
+
   it('member.removed: the removed user’s sockets close with 4403 on the event, not the periodic re-check (60 s here); the others get the event', async () => {
     const { slug, member, bystander, asOwner } = await team();
     const port = sidecar.port;

@@ -126,7 +126,8 @@ export async function updateProject(tx: Tx, actor: BoardActor, ws: ProjectScope,
     .where(and(eq(projects.id, input.id), eq(projects.version, input.expectedVersion), isNull(projects.deletedAt)))
     .returning();
   if (!row) throw await projectConflict(tx, input.id);
-  await emit(tx, ws, actor, 'project.updated', row.id, row);
+  // `previousVisibility` tells the sidecar whom a project turned private has just left (project_hidden).
+  await emit(tx, ws, actor, 'project.updated', row.id, row.visibility === current.visibility ? row : { ...row, previousVisibility: current.visibility });
   return row;
 }
 

@@ -481,11 +481,13 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
         for (const userId of users) if (await couldSeeProject(db, userId, workspaceId, projectId)) told.add(userId);
         hidden = sendToWorkspace(workspaceId, { type: 'project_hidden', projectId }, (c) => told.has(c.user!.id));
       } else {
+        // Told that it left their view: the removed member, or everyone who lost it when it turned private.
         const revoked = event.type === 'project.member_removed' ? event.payload.userId : undefined;
+        const turnedPrivate = event.type === 'project.updated' && event.payload.previousVisibility === 'workspace' && event.payload.visibility === 'private';
         hidden = sendToWorkspace(
           workspaceId,
           { type: 'project_hidden', projectId },
-          (c) => c.user!.id === revoked && verdictOf(c)?.visible.has(projectId) === false,
+          (c) => (turnedPrivate || c.user!.id === revoked) && verdictOf(c)?.visible.has(projectId) === false,
         );
         // Every socket whose user may see the project, joined or not (a project list updates live).
         if (readable) sent = sendToWorkspace(workspaceId, message, (c) => verdictOf(c)?.visible.has(projectId) === true);
