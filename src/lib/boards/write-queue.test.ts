@@ -145,6 +145,9 @@ describe('write queue (offline replay, idempotent creates, merges) against the r
     const ctx = await setup();
     ctx.network.loseResponses = 9;
     const { queue } = makeQueue(ctx, new IDBFactory());
+    // Stopped and started again (React runs effects twice in development): still sends.
+    await queue.start();
+    queue.stop();
     await queue.start();
     const created = newTask(ctx.project.id, 'Flaky train Wi-Fi', 'k');
     queue.enqueue({ kind: 'create', taskId: created.id, projectId: ctx.project.id, task: created });

@@ -73,6 +73,8 @@ export class WriteQueue {
 
   /** Loads what a previous page (or an offline session) left, then starts sending. */
   async start(): Promise<void> {
+    // Restartable: React may stop and start the same queue (effects in development run twice).
+    this.stopped = false;
     const { store, userId, workspaceSlug } = this.options;
     let stored: PendingOp[] = [];
     try {
@@ -90,6 +92,7 @@ export class WriteQueue {
   stop(): void {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   subscribe = (listener: () => void): (() => void) => {
