@@ -13,11 +13,15 @@ export const PG_PORT = port('E2E_PG_PORT', 54339);
 export const SMTP_PORT = port('E2E_SMTP_PORT', 2525);
 export const MAIL_HTTP_PORT = port('E2E_MAIL_HTTP_PORT', 2580);
 export const OIDC_PORT = port('E2E_OIDC_PORT', 9400);
+/** The realtime sidecar (started by `npm start` next to the app); its default 3001 is a dev stack's. */
+export const REALTIME_PORT = port('E2E_REALTIME_PORT', 3201);
 
 /** The origin the browser uses; the app's APP_URL must be exactly this (mail links, OAuth callbacks). */
 export const APP_URL = `http://localhost:${APP_PORT}`;
 export const MAIL_API_URL = `http://127.0.0.1:${MAIL_HTTP_PORT}`;
 export const OIDC_ISSUER = `http://127.0.0.1:${OIDC_PORT}`;
+/** What the browser connects to (the app derives ws://localhost:<REALTIME_PORT> itself). */
+export const REALTIME_URL = `ws://localhost:${REALTIME_PORT}`;
 
 export const OIDC_CLIENT_ID = 'kanso-e2e';
 export const OIDC_CLIENT_SECRET = 'kanso-e2e-client-secret';
@@ -45,6 +49,7 @@ export const APP_ENV: Record<string, string> = {
   DATABASE_URL: '',
   DATABASE_ADMIN_URL: '',
   EMBEDDED_PG_PORT: String(PG_PORT),
+  REALTIME_PORT: String(REALTIME_PORT),
   DEV_MAILBOX: 'false',
   LOG_LEVEL: 'warn',
 };
