@@ -343,7 +343,8 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
 
   // ── Re-checks (revocation) ───────────────────────────────────────────────────────────────────
 
-  function applyVerdict(conns: Connection[], verdict: AccessVerdict): void {
+  /** Applies a verdict on the rooms it was asked about (`checked`); a room joined meanwhile had its own check on join. */
+  function applyVerdict(conns: Connection[], verdict: AccessVerdict, checked: ReadonlySet<string>): void {
     for (const conn of conns) {
       if (conn.closed) continue;
       if (!verdict.role) {
@@ -352,7 +353,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       }
       conn.user!.role = verdict.role;
       for (const projectId of [...conn.rooms]) {
-        if (verdict.visible.has(projectId)) continue;
+        if (verdict.visible.has(projectId) || !checked.has(projectId)) continue;
         leaveRoom(conn, projectId);
         conn.log.info({ projectId }, 'kicked from room');
         send(conn, { type: 'kicked', projectId, reason: 'access revoked' });
@@ -386,7 +387,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
         if (alsoProject) projects.push(alsoProject);
         const verdict = await checkAccess(db, userId, ws, projects);
         verdicts.set(key, verdict);
-        applyVerdict(conns, verdict);
+        applyVerdict(conns, verdict, new Set(projects));
       }
     };
     await Promise.all(Array.from({ length: Math.min(4, work.length) }, worker));
