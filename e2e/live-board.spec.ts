@@ -66,22 +66,18 @@ test('two people on one board: presence, a title edit, a drag and a keyboard mov
 });
 
 /**
- * PRODUCT BUG (sidecar, src/server/realtime/realtime-server.ts `recheck` + `applyVerdict`): the
- * re-check takes its list of projects to check from `conn.rooms` *before* awaiting `checkAccess`,
- * but `applyVerdict` then kicks every room in the *current* `conn.rooms` that is missing from the
- * verdict. A room joined while a re-check is in flight (the periodic one right after a socket
- * authenticates is the usual case) was never checked, so the user is `kicked` from a project they
- * can see: the board shows "You no longer have access". Opening a board by its URL (a fresh socket
- * that joins at once) hits it in roughly 1 of 10 opens on this machine. The specs above open boards
- * from the workspace home, where the join comes later; this test opens boards directly.
- * Run it with E2E_RUN_FIXME=1 to reproduce.
+ * Regression (sidecar, src/server/realtime/realtime-server.ts `recheck` + `applyVerdict`, fixed in
+ * ac786ea): the re-check took its list of projects from `conn.rooms` before awaiting
+ * `checkAccess`, then kicked every room of the *current* `conn.rooms` missing from the verdict — a
+ * room joined while a re-check was in flight (the one right after a socket authenticates) was
+ * `kicked` although the user may see the project: "You no longer have access" on a board opened by
+ * its URL, about 1 in 10 opens under load. Four people open the board by URL at once, four times.
  */
 test('a board opened by its URL keeps its room (no kick from a re-check racing the join)', async ({ browser }) => {
-  test.fixme(!process.env.E2E_RUN_FIXME, 'sidecar bug: recheck() snapshots conn.rooms before its await, applyVerdict() kicks rooms joined meanwhile (realtime-server.ts recheck/applyVerdict)');
-  test.setTimeout(240_000);
-  // Six people opening the board at once: each new socket triggers a re-check of the workspace
+  test.setTimeout(180_000);
+  // Four people opening the board at once: each new socket triggers a re-check of the workspace
   // while the others' joins are under way.
-  const { workspace, users } = await createTeam(['owner', 'member', 'member', 'member', 'member', 'member']);
+  const { workspace, users } = await createTeam(['owner', 'member', 'member', 'member']);
   const contexts = await Promise.all(
     users.map(async (user) => {
       const context = await browser.newContext();
@@ -90,7 +86,7 @@ test('a board opened by its URL keeps its room (no kick from a re-check racing t
     }),
   );
   const project = await createProject(contexts[0]!, workspace.slug);
-  for (let attempt = 0; attempt < 6; attempt++) {
+  for (let attempt = 0; attempt < 4; attempt++) {
     const opened = await Promise.all(
       contexts.map(async (context, index) => {
         const page = await context.newPage();
@@ -98,7 +94,8 @@ test('a board opened by its URL keeps its room (no kick from a re-check racing t
         const board = new BoardPage(page, workspace.slug, project.id);
         await page.goto(boardPath(workspace.slug, project.id));
         // The board, or (the bug) "You no longer have access".
-        await expect(board.column('todo').or(page.getByTestId('project-revoked'))).toBeVisible();
+        // Four boards loading at once on a small machine: a generous wait.
+        await expect(board.column('todo').or(page.getByTestId('project-revoked'))).toBeVisible({ timeout: 30_000 });
         return { page, frames };
       }),
     );
