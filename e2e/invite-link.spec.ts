@@ -22,9 +22,6 @@ test('an invite link limited to a domain refuses an address outside it and admit
   await settings.open();
   const url = await settings.createLink('member', ` @${ALLOWED.toUpperCase()} `);
   await expect(admin.getByTestId('invite-link-row').first()).toContainText(en('invitations.links.onlyDomains', { domains: ALLOWED }));
-  // PRODUCT BUG (src/proxy.ts matcher, see the last test of this file): a link whose signature has
-  // no '-' or '_' (about 1 in 4) is taken for a static file and answers 404 instead of the join page.
-  test.fixme(/\.[A-Za-z0-9]+$/.test(url), `src/proxy.ts matcher: this run's invite link (${url.split('/').at(-1)}) ends in an alphanumeric "extension" and 404s`);
 
   // ── Someone at another domain opens the link signed out, creates an account from it …
   const outsiderContext = await browser.newContext();
@@ -79,19 +76,12 @@ test('an invite link limited to a domain refuses an address outside it and admit
 });
 
 /**
- * PRODUCT BUG (src/proxy.ts, `config.matcher`, line 49): the matcher skips every path ending in
- * `.<letters and digits>` as if it were a static file (`.*\.[a-zA-Z0-9]+$`). An invite link is
- * `/join/<uuid>.<43 base64url characters>`; when the signature happens to contain no `-` or `_`
- * (about 1 link in 4: (62/64)^43 ≈ 0.26) the proxy does not run, the locale-less link is not
- * redirected to /en/join/… and the person gets a 404. The acceptance test above then fails at
- * "toHaveURL(/\/en\/join\//)" — intermittently, depending on the generated signature.
- * This test is deterministic: two well-formed links that differ only in that respect.
+ * Regression (src/proxy.ts `config.matcher`): the matcher used to skip every path ending in
+ * `.<letters and digits>` as a static file, so an invite link `/join/<uuid>.<43 base64url characters>`
+ * whose signature had no '-' or '_' (about 1 in 4) got no locale redirect and a 404. Deterministic:
+ * two well-formed links that differ only in that respect.
  */
 test('a join link is routed to the localised join page whatever characters its signature has', async ({ request }) => {
-  test.fixme(
-    !process.env.E2E_RUN_FIXME,
-    'src/proxy.ts matcher treats /join/<id>.<alphanumeric signature> as a static file: no locale redirect, 404 (about 1 invite link in 4)',
-  );
   const id = '00000000-0000-4000-8000-000000000000';
   for (const signature of ['abc-def_ghi'.padEnd(43, 'x'), 'A'.repeat(43)]) {
     const response = await request.get(`/join/${id}.${signature}`, { maxRedirects: 0 });

@@ -45,6 +45,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything except Next internals and files with an extension (icons, manifest, …).
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.[a-zA-Z0-9]+$).*)'],
+  // Everything except Next internals and static files of the known kinds (icons, manifest, …). Not
+  // "anything with a dot": invite tokens are `<uuid>.<signature>` and must reach the locale routing.
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.(?:ico|png|jpe?g|gif|svg|webp|avif|txt|xml|json|webmanifest|js|mjs|css|map|woff2?)$).*)'],
 };
