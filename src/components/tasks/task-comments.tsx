@@ -1,7 +1,7 @@
 'use client';
 /**
  * A task's discussion (COLLAB-1): comments in markdown, oldest first; add (client id, so a retry
- * does not post twice), edit and delete own comments (admins: any), compare-and-set on the version.
+ * does not post twice), edit and delete own comments (admins: every comment), compare-and-set on the version.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { TRPCClientError } from '@trpc/client';
