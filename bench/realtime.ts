@@ -87,6 +87,9 @@ async function main(): Promise<void> {
     await tx.insert(workspaceMembers).values(people.map((p, i) => ({ workspaceId, userId: p.id, role: i === 0 ? ('owner' as const) : ('member' as const) })));
   });
   const { token } = await createSession(db(), writer.id, { userAgent: 'bench', ip: '127.0.0.1' });
+  // Tickets name a live session: one per reader, as each would have signed in.
+  const sessionOf = new Map<string, string>();
+  for (const reader of readers) sessionOf.set(reader.id, (await createSession(db(), reader.id, { userAgent: 'bench', ip: '127.0.0.1' })).sessionId);
   const cookie = `${sessionCookieName(false)}=${encodeURIComponent(token)}`;
 
   // ── The tRPC endpoint ──
@@ -148,7 +151,7 @@ async function main(): Promise<void> {
     for (let start = 0; start < count; start += 100) {
       const batch = Array.from({ length: Math.min(100, count - start) }, (_, j) => {
         const userId = userIds[(start + j) % userIds.length]!;
-        const { ticket } = signTicket(process.env.AUTH_SECRET!, { userId, workspaceId, projectId });
+        const { ticket } = signTicket(process.env.AUTH_SECRET!, { userId, sessionId: sessionOf.get(userId)!, workspaceId, projectId });
         const ws = new WebSocket(`ws://127.0.0.1:${sidecarPort}/?ticket=${ticket}`);
         sockets.push(ws);
         return new Promise<void>((resolve, reject) => {

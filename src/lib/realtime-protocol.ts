@@ -18,6 +18,7 @@
  *             access was revoked (`project.member_removed`, instead of the event) — drop it from lists;
  *             a joined socket also gets `kicked` first
  *   close     4401 bad/expired/missing ticket · 4403 not (or no longer) a member of the workspace
+ *             4410 the session the ticket was minted for ended (signed out, revoked, expired)
  *             4408 no ticket in time · 1001 the sidecar is shutting down · 1008 malformed message
  */
 import { z } from 'zod';
@@ -25,6 +26,8 @@ import { z } from 'zod';
 export const REALTIME_CLOSE = {
   badTicket: 4401,
   forbidden: 4403,
+  /** The session the ticket was minted for ended (signed out, revoked, expired): sign in again. */
+  sessionEnded: 4410,
   authTimeout: 4408,
   goingAway: 1001,
   policy: 1008,

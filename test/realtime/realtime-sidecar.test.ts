@@ -6,13 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession } from '@/server/auth/session';
 import { workspaceMembers } from '@/server/db/schema';
 import { withTenant } from '@/server/db/tenant';
 import { addProjectMember, createProject, removeProjectMember } from '@/server/projects/project-service';
 import { appendEvent } from '@/server/realtime-events/outbox';
 import { signTicket } from '@/server/realtime/ticket';
 import { testDb } from '../support/db';
-import { connectClient, startSidecar, type Sidecar } from '../support/realtime';
+import { connectClient, settle, startSidecar, type Sidecar } from '../support/realtime';
 import { callerAs, makeUser, makeWorkspace } from '../support/trpc';
 
 const SECRET = process.env.AUTH_SECRET!;
@@ -77,13 +78,13 @@ describe('realtime sidecar (real process)', () => {
   });
 
   it('refuses a bad ticket with 4401', async () => {
-    const forged = signTicket('x'.repeat(40), { userId: owner.id, workspaceId: workspace.id }).ticket;
+    const forged = signTicket('x'.repeat(40), { userId: owner.id, sessionId: randomUUID(), workspaceId: workspace.id }).ticket;
     expect(await connect(`?ticket=${forged}`).closed).toEqual({ code: 4401, reason: 'invalid ticket' });
     expect(await connect('?ticket=garbage').closed).toEqual({ code: 4401, reason: 'invalid ticket' });
   });
 
   it('refuses an expired ticket with 4401', async () => {
-    const stale = signTicket(SECRET, { userId: owner.id, workspaceId: workspace.id }, Date.now() - 61_000).ticket;
+    const stale = signTicket(SECRET, { userId: owner.id, sessionId: randomUUID(), workspaceId: workspace.id }, Date.now() - 61_000).ticket;
     expect(await connect(`?ticket=${stale}`).closed).toEqual({ code: 4401, reason: 'ticket expired' });
   });
 
@@ -96,7 +97,8 @@ describe('realtime sidecar (real process)', () => {
   });
 
   it('refuses a ticket for a workspace the user is not in with 4403', async () => {
-    const foreign = signTicket(SECRET, { userId: outsider.id, workspaceId: workspace.id }).ticket;
+    const { sessionId } = await createSession(testDb(), outsider.id, {});
+    const foreign = signTicket(SECRET, { userId: outsider.id, sessionId, workspaceId: workspace.id }).ticket;
     expect(await connect(`?ticket=${foreign}`).closed).toEqual({ code: 4403, reason: 'not a member of this workspace' });
   });
 
@@ -207,6 +209,34 @@ describe('realtime sidecar (real process)', () => {
     const closed = await client.closed;
     expect(closed).toEqual({ code: 4403, reason: 'removed from the workspace' });
     expect(Date.now() - removedAt).toBeLessThan(2500);
+  });
+
+  it('closes the sockets of a session that ended (revoked, signed out everywhere) with 4410; the same user\'s other session stays', async () => {
+    const traveller = await makeUser();
+    await withTenant(testDb(), { workspaceId: workspace.id }, (tx) =>
+      tx.insert(workspaceMembers).values({ workspaceId: workspace.id, userId: traveller.id, role: 'member' }),
+    );
+    const laptop = await callerAs(traveller.id);
+    const phone = await callerAs(traveller.id);
+    const socketOf = async (api: typeof laptop) => {
+      const client = connect(`?ticket=${encodeURIComponent((await api.caller.realtime.ticket({ workspaceSlug: workspace.slug })).ticket)}`);
+      await client.next('ready');
+      return client;
+    };
+    const onLaptop = await socketOf(laptop);
+    const onPhone = await socketOf(phone);
+    const spare = (await laptop.caller.realtime.ticket({ workspaceSlug: workspace.slug })).ticket;
+
+    // The phone revokes the laptop's session (account settings → sessions).
+    await phone.caller.auth.revokeSession({ sessionId: laptop.ctx.session!.sessionId });
+    expect(await onLaptop.closed).toEqual({ code: 4410, reason: 'session ended' });
+    // A ticket minted before the revocation is no good after it.
+    expect(await connect(`?ticket=${encodeURIComponent(spare)}`).closed).toEqual({ code: 4410, reason: 'session ended' });
+    await settle();
+    expect(onPhone.closedAt()).toBeNull();
+
+    await phone.caller.auth.signOutEverywhere();
+    expect(await onPhone.closed).toEqual({ code: 4410, reason: 'session ended' });
   });
 
   it('closes a socket that floods it with messages (1008)', async () => {

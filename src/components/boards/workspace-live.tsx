@@ -7,10 +7,13 @@
  *  - live events patch the TanStack Query cache in place: a board's tasks (by version), comment
  *    lists and activity of the task concerned; project events refresh the (small) project list;
  *  - after every (re)join of a room the board resyncs from the last event it applied;
- *  - the write queue (IndexedDB-backed) that every board write goes through, and its notices.
+ *  - the write queue (IndexedDB-backed) that every board write goes through, and its notices;
+ *  - a session that ended (signed out elsewhere, revoked) sends the page to sign in again, coming
+ *    back here; writes still queued stay in IndexedDB (per user) and are sent after.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useTranslations } from 'next-intl';
+import { TRPCClientError } from '@trpc/client';
+import { useLocale, useTranslations } from 'next-intl';
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useMemberList } from '@/components/members/members-view';
 import { useToast } from '@/components/ui/toaster';
@@ -86,6 +89,7 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
   const { workspaceSlug, userId } = useWorkspaceRole();
   const trpc = useTRPC();
   const client = useTRPCClient();
+  const locale = useLocale();
   const queryClient = useQueryClient();
   const notify = useToast();
   const t = useTranslations('board');
@@ -190,8 +194,12 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
     };
     const realtime = new RealtimeClient({
       fetchTicket: () => client.realtime.ticket.mutate({ workspaceSlug }),
+      isSignedOut: (error) => error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'UNAUTHORIZED',
       onMessage,
-      onStatus: (status) => store.update((s) => ({ ...s, status })),
+      onStatus: (status) => {
+        store.update((s) => ({ ...s, status }));
+        if (status === 'signedOut') signInAgain(locale);
+      },
     });
     socket.current = realtime;
     realtime.start();
@@ -208,7 +216,7 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
       window.removeEventListener('online', online);
       window.removeEventListener('offline', offline);
     };
-  }, [client, latest, queryClient, queue, resync, store, trpc, userId, workspaceSlug]);
+  }, [client, latest, locale, queryClient, queue, resync, store, trpc, userId, workspaceSlug]);
 
   const value = useMemo<LiveContextValue>(
     () => ({
@@ -225,6 +233,13 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
     [queue, resync, store],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+}
+
+/** A full page load of sign-in (nothing of the ended session stays in memory) that returns here. */
+function signInAgain(locale: string): void {
+  const signIn = new URL(`/${locale}/sign-in`, window.location.origin);
+  signIn.searchParams.set('callbackUrl', window.location.pathname + window.location.search);
+  window.location.assign(signIn.href);
 }
 
 function noticeText(notice: QueueNotice, t: ReturnType<typeof useTranslations<'board'>>): string {

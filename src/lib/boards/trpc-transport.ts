@@ -24,6 +24,9 @@ export function trpcTransport(client: TRPCClient<AppRouter>, workspaceSlug: stri
       if (!(error instanceof TRPCClientError)) return { kind: 'network' };
       const data = error.data as { code?: string; httpStatus?: number; current?: Task } | undefined;
       if (!data?.httpStatus || data.httpStatus >= 500 || data.httpStatus === 429) return { kind: 'network' };
+      // No session (signed out elsewhere, revoked): keep the op and retry like a dropped network —
+      // the page is on its way to sign-in (WorkspaceLive) and the op is sent after, as the same user.
+      if (data.code === 'UNAUTHORIZED') return { kind: 'network' };
       if (data.code === 'CONFLICT' && data.current) return { kind: 'conflict', current: data.current };
       if (data.code === 'NOT_FOUND') return { kind: 'notFound' };
       return { kind: 'rejected', message: error.message };

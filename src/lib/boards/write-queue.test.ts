@@ -23,6 +23,12 @@ interface Network {
   sent: number;
 }
 
+/** A new session of `userId`, as the Cookie header a browser sends. */
+async function sessionCookie(userId: string): Promise<string> {
+  const { jar } = await callerAs(userId);
+  return [...jar.values].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
 async function setup() {
   const [owner, teammate] = [await makeUser(), await makeUser()];
   const ws = await makeWorkspace([
@@ -32,8 +38,8 @@ async function setup() {
   const { caller: ownerApi } = await callerAs(owner.id);
   const { caller: teammateApi } = await callerAs(teammate.id);
   const project = await ownerApi.project.create({ workspaceSlug: ws.slug, id: randomUUID(), name: 'Launch' });
-  const { jar } = await callerAs(owner.id);
-  const cookie = [...jar.values].map(([k, v]) => `${k}=${v}`).join('; ');
+  /** The browser's session cookie (a new sign-in replaces it). */
+  const browser = { cookie: await sessionCookie(owner.id) };
   const { GET, POST } = await import('@/app/api/trpc/[trpc]/route');
   const network: Network = { offline: false, loseResponses: 0, sent: 0 };
   const client = createTRPCClient<AppRouter>({
@@ -41,7 +47,7 @@ async function setup() {
       httpBatchLink({
         url: 'http://localhost/api/trpc',
         transformer: superjson,
-        headers: { cookie, 'x-forwarded-for': '127.0.0.1' },
+        headers: () => ({ cookie: browser.cookie, 'x-forwarded-for': '127.0.0.1' }),
         fetch: async (url, init) => {
           if (network.offline) throw new TypeError('Failed to fetch');
           network.sent += 1;
@@ -56,7 +62,7 @@ async function setup() {
       }),
     ],
   });
-  return { owner, ws, project, ownerApi, teammateApi, client, network };
+  return { owner, ws, project, ownerApi, teammateApi, client, network, browser };
 }
 
 function makeQueue(ctx: Awaited<ReturnType<typeof setup>>, factory: IDBFactory) {
@@ -139,6 +145,28 @@ describe('write queue (offline replay, idempotent creates, merges) against the r
     expect(second.notices).toEqual([]);
     // Nothing left behind for a third page load.
     expect(await indexedDbOpStore(idb).load(ctx.owner.id, slug)).toEqual([]);
+  });
+
+  it('keeps a write made after the session ended (not rolled back, not failed) and sends it once signed in again', async () => {
+    const ctx = await setup();
+    const task = await ctx.ownerApi.task.create({ workspaceSlug: ctx.ws.slug, id: randomUUID(), projectId: ctx.project.id, title: 'Before' });
+    const { queue, notices } = makeQueue(ctx, new IDBFactory());
+    await queue.start();
+    // Signed out everywhere (another device, or an admin revoked the sessions).
+    await superSql()`DELETE FROM sessions WHERE user_id = ${ctx.owner.id}`;
+    queue.enqueue({ kind: 'update', taskId: task.id, projectId: ctx.project.id, changes: { title: 'After' }, base: { title: 'Before' }, expectedVersion: 1, baseVersion: 1 });
+    // Tried a few times (or given up on, which is what must not happen).
+    while (ctx.network.sent < 3 && queue.getSnapshot().ops.every((op) => op.state === 'pending')) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(queue.getSnapshot().ops.map((op) => op.state)).toEqual(['pending']);
+    expect(notices).toEqual([]);
+    const [before] = await superSql()`SELECT title, version FROM tasks WHERE id = ${task.id}`;
+    expect(before).toEqual({ title: 'Before', version: 1 });
+
+    ctx.browser.cookie = await sessionCookie(ctx.owner.id);
+    await settled(queue);
+    const [after] = await superSql()`SELECT title, version FROM tasks WHERE id = ${task.id}`;
+    expect(after).toEqual({ title: 'After', version: 2 });
+    expect(notices).toEqual([]);
   });
 
   it('a create whose response is lost 9 times is sent 10 times and yields one task', async () => {

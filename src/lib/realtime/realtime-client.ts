@@ -6,7 +6,9 @@
  *  - the rooms the page wants are re-joined after every reconnect, and the presence of what the
  *    user is editing is re-sent;
  *  - reconnects back off (0.5 s doubling to 10 s, with jitter) and wait for `online` when the
- *    browser knows it is offline; a 4403 close (no longer a member) ends it for good.
+ *    browser knows it is offline; a 4403 close (no longer a member) ends it for good, and so does a
+ *    ticket refused because the user is signed out (`signedOut`: the session ended — a 4410 close
+ *    leads there on the next attempt, unless another tab signed in again meanwhile).
  *
  * Missed events are not the socket's job: every `joined` tells the page to resync from the last
  * event it applied (`realtime.events`).
@@ -14,10 +16,12 @@
 import type { ServerMessage } from '@/lib/realtime-protocol';
 import { REALTIME_CLOSE } from '@/lib/realtime-protocol';
 
-export type RealtimeStatus = 'connecting' | 'open' | 'offline' | 'forbidden';
+export type RealtimeStatus = 'connecting' | 'open' | 'offline' | 'forbidden' | 'signedOut';
 
 export interface RealtimeClientOptions {
   fetchTicket: () => Promise<{ ticket: string; url: string }>;
+  /** Whether `fetchTicket` failed because there is no session (then the client stops). */
+  isSignedOut?: (error: unknown) => boolean;
   onMessage: (message: ServerMessage) => void;
   onStatus: (status: RealtimeStatus) => void;
 }
@@ -89,7 +93,8 @@ export class RealtimeClient {
     let ticket: { ticket: string; url: string };
     try {
       ticket = await this.options.fetchTicket();
-    } catch {
+    } catch (error) {
+      if (this.options.isSignedOut?.(error)) return this.setStatus('signedOut');
       return this.scheduleReconnect();
     }
     if (this.stopped) return;

@@ -4,11 +4,11 @@
  * in `withTenant({ workspaceId, userId })` — so the sidecar cannot hand a user a row the API would
  * not show them, even if its own bookkeeping were wrong.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Role } from '@/lib/permissions';
 import type { RealtimeEvent } from '@/lib/realtime-protocol';
 import type { DbOrTx } from '@/server/db/client';
-import { projects, users, workspaceMembers } from '@/server/db/schema';
+import { projects, sessions, users, workspaceMembers } from '@/server/db/schema';
 import { setTenant, withTenant } from '@/server/db/tenant';
 import { canViewProject } from '@/server/projects/access';
 import { readEvents, toRealtimeEvent } from '@/server/realtime-events/outbox';
@@ -35,6 +35,19 @@ export function checkAccess(db: DbOrTx, userId: string, workspaceId: string, pro
     }
     return { role: member.role, visible };
   });
+}
+
+/**
+ * Which of `sessionIds` are still live sessions of their user (not signed out, revoked or expired).
+ * Sessions are not a tenant table; `userId` pairs each id with the user its ticket named.
+ */
+export async function liveSessions(db: DbOrTx, sessionIds: ReadonlyMap<string, string>): Promise<Set<string>> {
+  if (sessionIds.size === 0) return new Set();
+  const rows = await db
+    .select({ id: sessions.id, userId: sessions.userId })
+    .from(sessions)
+    .where(and(inArray(sessions.id, [...sessionIds.keys()]), gt(sessions.expires, new Date())));
+  return new Set(rows.filter((row) => sessionIds.get(row.id) === row.userId).map((row) => row.id));
 }
 
 /** Name and avatar shown in presence (users are not a tenant table). */

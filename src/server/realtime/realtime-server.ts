@@ -19,6 +19,9 @@
  *    non-member's sockets are closed with 4403, a project no longer visible is left with `kicked`.
  *    Events of type `member.*` / `project.*` trigger that re-check for their workspace BEFORE they
  *    are delivered, so the event that revokes access is not itself leaked.
+ *  - Sessions: a ticket names the session that minted it. The same 1 s tick asks which sessions of
+ *    the connected sockets still live (one query for all); a socket whose session was signed out,
+ *    revoked or expired is closed with 4410 — and one is refused at once if it already ended.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -37,7 +40,7 @@ import type { Database } from '@/server/db/client';
 import type { Logger } from '@/server/platform/logger';
 import { EVENTS_CHANNEL, parseEventNotification } from '@/server/realtime-events/outbox';
 import { localCluster, type Cluster } from './cluster';
-import { accessFingerprint, checkAccess, couldSeeProject, presenceProfile, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
+import { accessFingerprint, checkAccess, couldSeeProject, liveSessions, presenceProfile, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
 import { verifyTicket } from './ticket';
 
 
@@ -64,7 +67,7 @@ interface Connection {
   ws: WebSocket;
   log: Logger;
   /** Set once the ticket was accepted. */
-  user: { id: string; workspaceId: string; role: Role; name: string | null; image: string | null } | null;
+  user: { id: string; sessionId: string; workspaceId: string; role: Role; name: string | null; image: string | null } | null;
   rooms: Set<string>;
   /** Serialises this socket's message handling (auth first, then messages in arrival order). */
   queue: Promise<void>;
@@ -209,14 +212,17 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     if (!result.ok) {
       return close(conn, REALTIME_CLOSE.badTicket, result.reason === 'expired' ? 'ticket expired' : 'invalid ticket');
     }
-    const { userId, workspaceId, projectId, exp, nonce } = result.claims;
+    const { userId, sessionId, workspaceId, projectId, exp, nonce } = result.claims;
     if (!(await cluster.claimNonce(nonce, exp))) return close(conn, REALTIME_CLOSE.badTicket, 'ticket already used');
     conn.log = conn.log.child({ userId, workspaceId });
+    if (!(await liveSessions(db, new Map([[sessionId, userId]]))).has(sessionId)) {
+      return close(conn, REALTIME_CLOSE.sessionEnded, 'session ended');
+    }
     const verdict = await checkAccess(db, userId, workspaceId);
     if (!verdict.role) return close(conn, REALTIME_CLOSE.forbidden, 'not a member of this workspace');
     if (conn.closed) return;
     const profile = await presenceProfile(db, userId);
-    conn.user = { id: userId, workspaceId, role: verdict.role, ...profile };
+    conn.user = { id: userId, sessionId, workspaceId, role: verdict.role, ...profile };
     let set = byWorkspace.get(workspaceId);
     if (!set) byWorkspace.set(workspaceId, (set = new Set()));
     set.add(conn);
@@ -394,8 +400,18 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     return verdicts;
   }
 
+  /** Closes (4410) the sockets whose session ended since they authenticated: one query for all of them. */
+  async function closeEndedSessions(): Promise<void> {
+    const authenticated = [...connections.values()].filter((c) => c.user && !c.closed);
+    const owners = new Map(authenticated.map((c) => [c.user!.sessionId, c.user!.id]));
+    const live = await liveSessions(db, owners);
+    for (const conn of authenticated) {
+      if (!live.has(conn.user!.sessionId)) close(conn, REALTIME_CLOSE.sessionEnded, 'session ended');
+    }
+  }
+
   /**
-   * Every `recheckMs`: one fingerprint query per workspace with sockets; the per-user checks run
+   * Every `recheckMs`: the sessions of all sockets (closeEndedSessions), then one fingerprint query per workspace with sockets; the per-user checks run
    * for a workspace whose fingerprint changed (a member removed, a role or project member list
    * changed, a project turned private or was deleted) or whose last full check is `fullRecheckMs` old.
    */
@@ -405,6 +421,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     try {
       const now = Date.now();
       cluster.sweep(now);
+      await closeEndedSessions();
       for (const ws of epochs.keys()) if (!byWorkspace.has(ws)) epochs.delete(ws);
       for (const ws of lastFull.keys()) if (!byWorkspace.has(ws)) lastFull.delete(ws);
       const work = [...byWorkspace.keys()];

@@ -18,12 +18,12 @@ export function realtimePublicUrl(): string {
 
 export async function mintRealtimeTicket(
   tx: DbOrTx,
-  viewer: { userId: string; role: Role; workspaceId: string },
+  viewer: { userId: string; sessionId: string; role: Role; workspaceId: string },
   projectId?: string,
 ): Promise<{ ticket: string; url: string; expiresAt: Date }> {
   if (projectId && !(await canViewProject(tx, { userId: viewer.userId, role: viewer.role }, projectId))) {
     throw new AppError('NOT_FOUND', 'generic.notFound');
   }
-  const { ticket, expiresAt } = signTicket(env().AUTH_SECRET, { userId: viewer.userId, workspaceId: viewer.workspaceId, projectId });
+  const { ticket, expiresAt } = signTicket(env().AUTH_SECRET, { userId: viewer.userId, sessionId: viewer.sessionId, workspaceId: viewer.workspaceId, projectId });
   return { ticket, url: realtimePublicUrl(), expiresAt };
 }

@@ -3,7 +3,11 @@ import { signTicket, TICKET_MAX_TTL_MS, verifyTicket } from './ticket';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
-const claims = { userId: '11111111-1111-4111-8111-111111111111', workspaceId: '22222222-2222-4222-8222-222222222222' };
+const claims = {
+  userId: '11111111-1111-4111-8111-111111111111',
+  sessionId: '55555555-5555-4555-8555-555555555555',
+  workspaceId: '22222222-2222-4222-8222-222222222222',
+};
 
 describe('realtime tickets', () => {
   it('round-trips the claims it signed', () => {
@@ -31,6 +35,12 @@ describe('realtime tickets', () => {
     expect(verifyTicket(A, `${body}.${flipped}`)).toEqual({ ok: false, reason: 'bad_signature' });
     expect(verifyTicket(A, `${body}.`)).toEqual({ ok: false, reason: 'malformed' });
     expect(verifyTicket(A, 'garbage')).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('refuses a correctly signed ticket that names no session', () => {
+    const { sessionId: _none, ...sessionless } = claims;
+    const { ticket } = signTicket(A, sessionless as typeof claims);
+    expect(verifyTicket(A, ticket)).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it('refuses a ticket signed with another secret', () => {

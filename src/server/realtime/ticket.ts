@@ -6,6 +6,7 @@
  * AUTH_SECRET may be a comma-separated list: the first secret signs, every secret verifies (rotation).
  * The comparison is constant-time. Tickets live at most 60 s; the sidecar also refuses a nonce it
  * has already seen on this instance, so a leaked ticket is good for one connection at most.
+ * A ticket names the session that minted it: the sidecar keeps a socket only while that session lives.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -19,6 +20,8 @@ const KEY_LABEL = 'kanso:realtime-ticket:v1';
 
 export const ticketClaimsSchema = z.object({
   userId: z.string().uuid(),
+  /** The server-side session (sessions.id) the ticket was minted for. */
+  sessionId: z.string().uuid(),
   workspaceId: z.string().uuid(),
   projectId: z.string().uuid().optional(),
   /** Expiry, Unix milliseconds. */
@@ -48,10 +51,10 @@ function mac(key: Buffer, body: string): Buffer {
   return createHmac('sha256', key).update(body).digest();
 }
 
-/** Signs a ticket for `claims` (user, workspace, optional project); returns it with its expiry. */
+/** Signs a ticket for `claims` (user, session, workspace, optional project); returns it with its expiry. */
 export function signTicket(
   authSecret: string,
-  claims: { userId: string; workspaceId: string; projectId?: string },
+  claims: { userId: string; sessionId: string; workspaceId: string; projectId?: string },
   now: number = Date.now(),
   ttlMs: number = TICKET_TTL_MS,
 ): { ticket: string; expiresAt: Date } {

@@ -23,7 +23,7 @@ export const realtimeRouter = router({
     .input(z.object({ projectId: z.string().uuid().optional() }))
     .output(z.object({ ticket: z.string(), url: z.string(), expiresAt: z.date() }))
     .mutation(({ ctx, input }) =>
-      mintRealtimeTicket(ctx.db, { userId: ctx.user.id, role: ctx.role, workspaceId: ctx.workspace.id }, input.projectId),
+      mintRealtimeTicket(ctx.db, { userId: ctx.user.id, sessionId: ctx.session.sessionId, role: ctx.role, workspaceId: ctx.workspace.id }, input.projectId),
     ),
 
   /** The project's events after `afterId`, oldest first, ≤ 500 (`hasMore`: page on with `lastId`). */
