@@ -31,7 +31,8 @@ test('a board whose session is revoked from another device goes to sign-in and c
   const phoneSignIn = new SignInPage(phone, 'en');
   await phoneSignIn.open();
   await phoneSignIn.signIn(alice.email, password);
-  await expect(phone).not.toHaveURL(/\/sign-in/);
+  // Lands in her only workspace (through /en/w) before going anywhere else.
+  await expect(phone).toHaveURL(new RegExp(`${workspace.path}$`));
   await phone.goto('/en/account/security');
   const laptopRow = phone.locator('[data-testid="session-row"]:not([data-current])');
   await expect(laptopRow).toHaveCount(1);
