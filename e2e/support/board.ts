@@ -1,6 +1,6 @@
 /**
  * Page object for a project's board (src/components/boards/*): columns, cards, quick add, the task
- * dialog, presence, sync state, drag and drop (@dnd-kit PointerSensor, 6 px activation) and the
+ * dialog, presence, sync state, drag and drop (@dnd-kit MouseSensor, 6 px activation) and the
  * realtime socket's frames.
  */
 import { expect, type Locator, type Page, type WebSocket } from '@playwright/test';
@@ -133,7 +133,7 @@ export class BoardPage {
   }
 
   /**
-   * Pointer drag with the mouse (@dnd-kit's PointerSensor starts after 6 px): from the card's
+   * Drag with the mouse (@dnd-kit's MouseSensor starts after 6 px): from the card's
    * centre to the free area at the bottom of a column, or onto the lower half of a card.
    */
   async drag(taskId: string, to: { column: Status } | { belowCard: string }): Promise<void> {

@@ -1,15 +1,17 @@
 'use client';
 /**
  * The kanban view (COLLAB-1): one column per status, cards in fractional-index order.
- *  - Pointer (mouse, touch, pen) drag and drop with @dnd-kit: drop on a card puts the dragged one
- *    above or below it (by the pointer's half), drop on a column's free space puts it last.
+ *  - Drag and drop with @dnd-kit: drop on a card puts the dragged one above or below it (by the
+ *    pointer's half), drop on a column's free space puts it last. A mouse (or pen) drags after 6 px;
+ *    a finger after a 200 ms press, so a swipe over the cards still scrolls the page. (Not the
+ *    PointerSensor: with it a finger never picked a card up — e2e/mobile-board.spec.ts.)
  *  - Keyboard: every card is focusable; Enter opens it, Alt+↑/↓ moves it within its column,
  *    Alt+←/→ to the neighbouring column; each move is announced in a live region.
  */
 import {
   DndContext,
   DragOverlay,
-  PointerSensor,
+  MouseSensor,
   pointerWithin,
   rectIntersection,
   TouchSensor,
@@ -54,7 +56,7 @@ export function BoardColumns(props: BoardColumnsProps) {
   const [dragging, setDragging] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(MouseSensor, { activationConstraint: { distance: 6 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
   );
   const columns = BOARD_COLUMNS.map((status) => ({ status, cards: columnOf(props.tasks, status) }));

@@ -105,14 +105,15 @@ export function ProjectBoard({ initialProject }: { initialProject: Project }) {
   return (
     <div className="grid gap-5">
       <header className="flex flex-wrap items-center gap-3">
-        <div className="min-w-0 flex-1">
+        {/* The name takes its own row on a phone; the controls wrap below it. */}
+        <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
           <p className="text-xs text-muted-foreground">
             <Link href={`/w/${workspaceSlug}`} className="hover:underline">
               {t('projects')}
             </Link>
           </p>
-          <h1 className="flex items-center gap-2 truncate text-2xl font-semibold tracking-tight" data-testid="project-name">
-            {project.name}
+          <h1 className="flex items-center gap-2 text-2xl font-semibold tracking-tight" data-testid="project-name">
+            <span className="truncate">{project.name}</span>
             {project.visibility === 'private' && <Lock className="h-4 w-4 text-muted-foreground" aria-label={t('private')} />}
           </h1>
         </div>

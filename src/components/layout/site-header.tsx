@@ -8,11 +8,12 @@ export async function SiteHeader({ signedIn, children }: { signedIn: boolean; ch
   const t = await getTranslations('common');
   return (
     <header className="border-b border-border">
-      <div className="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4">
+      <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-4 sm:gap-3">
         <Link href="/" className="text-lg font-semibold tracking-tight">
           {t('appName')}
         </Link>
-        <div className="flex flex-1 items-center gap-2">{children}</div>
+        {/* min-w-0: on a phone the workspace name gives way (truncates) rather than pushing the row off-screen. */}
+        <div className="flex min-w-0 flex-1 items-center gap-2">{children}</div>
         <LocaleSwitcher signedIn={signedIn} />
         <ThemeToggle />
       </div>

@@ -19,12 +19,12 @@ export function WorkspaceSwitcher({ current }: { current: WorkspaceItem }) {
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger
-        className="inline-flex h-9 items-center gap-2 rounded-md border border-border px-3 text-sm font-medium hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+        className="inline-flex h-9 min-w-0 items-center gap-2 rounded-md border border-border px-3 text-sm font-medium hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
         aria-label={t('switchWorkspace')}
         data-testid="workspace-switcher"
       >
         <span className="max-w-40 truncate">{current.name}</span>
-        <ChevronsUpDown className="h-4 w-4 opacity-60" aria-hidden />
+        <ChevronsUpDown className="h-4 w-4 shrink-0 opacity-60" aria-hidden />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content align="start" sideOffset={6} className="z-50 min-w-56 rounded-md border border-border bg-card p-1 shadow-md">
