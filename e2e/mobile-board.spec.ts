@@ -1,10 +1,12 @@
 /**
  * The board on a phone (Pixel 7: touch, 412 px wide): the page fits the width; a swipe over the cards scrolls the page and moves
  * nothing; a long press (≥ 200 ms, @dnd-kit TouchSensor) picks a card up and a drag drops it in
- * another column, which a teammate on a laptop sees live. Touches are real CDP touch events.
+ * another column, which a teammate on a laptop sees live; a tap opens the task, and the list view
+ * scrolls in its own box. Touches are real CDP touch events.
  */
 import { devices, expect, test, type CDPSession, type Page } from '@playwright/test';
 import { BoardPage } from './support/board';
+import { en } from './support/messages';
 import { createProject, createTask, createTeam, signInAs } from './support/team';
 
 /** One finger: down at `from`, optionally held, moved to `to` in steps, lifted. */
@@ -19,6 +21,19 @@ async function touchDrag(cdp: CDPSession, from: { x: number; y: number }, to: { 
     await new Promise((resolve) => setTimeout(resolve, 16));
   }
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+
+/** Waits until the page stops scrolling (a swipe flings on after the finger lifts). */
+async function scrollSettled(page: Page): Promise<void> {
+  let last = -1;
+  await expect
+    .poll(async () => {
+      const now = await page.evaluate(() => window.scrollY);
+      const still = now === last;
+      last = now;
+      return still;
+    }, { intervals: [150] })
+    .toBe(true);
 }
 
 async function centreOf(page: Page, selector: string): Promise<{ x: number; y: number }> {
@@ -60,15 +75,27 @@ test('on a phone a swipe scrolls and a long press drags a card to another column
   await touchDrag(cdp, start, { x: start.x, y: start.y - 200 }, 0);
   await expect.poll(() => phone.page.evaluate(() => window.scrollY)).toBeGreaterThan(50);
   await expect(phone.cardIn('todo', moved)).toBeVisible();
-  await phone.page.evaluate(() => window.scrollTo(0, 0));
+  await scrollSettled(phone.page);
 
-  // Long press, then drag into "In progress".
-  await phone.column('in_progress').scrollIntoViewIfNeeded();
+  // Long press, then drag into "In progress" — centred on screen, away from the edges where
+  // dragging scrolls the page (the drop would land further down).
+  await phone.column('in_progress').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await scrollSettled(phone.page);
   const from = await centreOf(phone.page, card);
-  const target = await phone.column('in_progress').boundingBox();
-  if (!target) throw new Error('the in-progress column is not visible');
-  await touchDrag(cdp, from, { x: target.x + target.width / 2, y: target.y + target.height - 60 }, 350);
+  const to = await centreOf(phone.page, '[data-testid="board-column"][data-status="in_progress"]');
+  await touchDrag(cdp, from, to, 350);
   await expect(phone.cardIn('in_progress', moved)).toBeVisible();
   await phone.expectSaved();
   await expect(laptop.cardIn('in_progress', moved)).toBeVisible();
+
+  // A tap opens the task as a sheet; the list view scrolls inside its own box, not the page.
+  const fitsWidth = async () => expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(pixel.viewport.width);
+  await phone.page.locator(card).tap();
+  await expect(phone.dialog).toBeVisible();
+  await expect(phone.titleInput).toHaveValue('Charge the lamps');
+  await fitsWidth();
+  await phone.closeTask();
+  await phone.page.getByRole('button', { name: en('board.views.list') }).tap();
+  await expect(phone.page.getByRole('table')).toBeVisible();
+  await fitsWidth();
 });
