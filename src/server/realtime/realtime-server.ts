@@ -411,9 +411,10 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   }
 
   /**
-   * Every `recheckMs`: the sessions of all sockets (closeEndedSessions), then one fingerprint query per workspace with sockets; the per-user checks run
-   * for a workspace whose fingerprint changed (a member removed, a role or project member list
-   * changed, a project turned private or was deleted) or whose last full check is `fullRecheckMs` old.
+   * Every `recheckMs`: the sessions of all sockets (closeEndedSessions), then one fingerprint query
+   * per workspace with sockets; the per-user checks run for a workspace whose fingerprint changed (a
+   * member removed, a role or project member list changed, a project turned private or was deleted)
+   * or whose last full check is `fullRecheckMs` old.
    */
   async function periodicRecheck(): Promise<void> {
     if (rechecking || stopping) return;
