@@ -1,10 +1,10 @@
 /**
- * The board on a phone (Pixel 7: touch, 412 px wide): the page fits the width; a swipe over the cards scrolls the page and moves
- * nothing; a long press (≥ 200 ms, @dnd-kit TouchSensor) picks a card up and a drag drops it in
+ * The board on a phone (Pixel 7: touch, 412 px wide): the page fits the width; a swipe over the
+ * cards scrolls the page and moves nothing; a long press (≥ 200 ms, @dnd-kit TouchSensor) picks a card up and a drag drops it in
  * another column, which a teammate on a laptop sees live; a tap opens the task, and the list view
  * scrolls in its own box. Touches are real CDP touch events.
  */
-import { devices, expect, test, type CDPSession, type Page } from '@playwright/test';
+import { devices, expect, test, type CDPSession, type Locator, type Page } from '@playwright/test';
 import { BoardPage } from './support/board';
 import { en } from './support/messages';
 import { createProject, createTask, createTeam, signInAs } from './support/team';
@@ -36,9 +36,9 @@ async function scrollSettled(page: Page): Promise<void> {
     .toBe(true);
 }
 
-async function centreOf(page: Page, selector: string): Promise<{ x: number; y: number }> {
-  const box = await page.locator(selector).boundingBox();
-  if (!box) throw new Error(`${selector} is not visible`);
+async function centreOf(locator: Locator): Promise<{ x: number; y: number }> {
+  const box = await locator.boundingBox();
+  if (!box) throw new Error(`${String(locator)} is not visible`);
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
@@ -64,14 +64,15 @@ test('on a phone a swipe scrolls and a long press drags a card to another column
   await laptop.open();
   await expect(laptop.presence(alice.id)).toBeVisible();
   // Fits the phone: nothing sticks out sideways, the project's name is not cut short.
-  expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(pixel.viewport.width);
+  const fitsWidth = async () => expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(pixel.viewport.width);
+  await fitsWidth();
   const name = phone.page.getByTestId('project-name').locator('span').first();
   expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
   const cdp = await phoneContext.newCDPSession(phone.page);
 
   // A quick upward swipe starting on a card: the page scrolls, no card moves.
-  const card = `[data-testid="task-card"][data-task-id="${moved}"]`;
-  const start = await centreOf(phone.page, card);
+  const card = phone.card(moved);
+  const start = await centreOf(card);
   await touchDrag(cdp, start, { x: start.x, y: start.y - 200 }, 0);
   await expect.poll(() => phone.page.evaluate(() => window.scrollY)).toBeGreaterThan(50);
   await expect(phone.cardIn('todo', moved)).toBeVisible();
@@ -81,16 +82,15 @@ test('on a phone a swipe scrolls and a long press drags a card to another column
   // dragging scrolls the page (the drop would land further down).
   await phone.column('in_progress').evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await scrollSettled(phone.page);
-  const from = await centreOf(phone.page, card);
-  const to = await centreOf(phone.page, '[data-testid="board-column"][data-status="in_progress"]');
+  const from = await centreOf(card);
+  const to = await centreOf(phone.column('in_progress'));
   await touchDrag(cdp, from, to, 350);
   await expect(phone.cardIn('in_progress', moved)).toBeVisible();
   await phone.expectSaved();
   await expect(laptop.cardIn('in_progress', moved)).toBeVisible();
 
   // A tap opens the task as a sheet; the list view scrolls inside its own box, not the page.
-  const fitsWidth = async () => expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(pixel.viewport.width);
-  await phone.page.locator(card).tap();
+  await card.tap();
   await expect(phone.dialog).toBeVisible();
   await expect(phone.titleInput).toHaveValue('Charge the lamps');
   await fitsWidth();

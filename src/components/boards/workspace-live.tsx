@@ -12,7 +12,6 @@
  *    back here; writes still queued stay in IndexedDB (per user) and are sent after.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { TRPCClientError } from '@trpc/client';
 import { useLocale, useTranslations } from 'next-intl';
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useMemberList } from '@/components/members/members-view';
@@ -24,7 +23,7 @@ import { trpcTransport } from '@/lib/boards/trpc-transport';
 import { WriteQueue, type QueueNotice } from '@/lib/boards/write-queue';
 import type { PresenceEntry, RealtimeEvent, ServerMessage } from '@/lib/realtime-protocol';
 import { RealtimeClient, type RealtimeStatus } from '@/lib/realtime/realtime-client';
-import { useTRPC, useTRPCClient } from '@/lib/trpc/client';
+import { errorCodeOf, useTRPC, useTRPCClient } from '@/lib/trpc/client';
 
 export const boardKey = (workspaceSlug: string, projectId: string) => ['board', workspaceSlug, projectId] as const;
 
@@ -194,7 +193,7 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
     };
     const realtime = new RealtimeClient({
       fetchTicket: () => client.realtime.ticket.mutate({ workspaceSlug }),
-      isSignedOut: (error) => error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'UNAUTHORIZED',
+      isSignedOut: (error) => errorCodeOf(error) === 'UNAUTHORIZED',
       onMessage,
       onStatus: (status) => {
         store.update((s) => ({ ...s, status }));

@@ -5,7 +5,6 @@
  * and deletion. The server enforces every rule; the UI hides what the viewer may not do.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { TRPCClientError } from '@trpc/client';
 import { ArrowLeft } from 'lucide-react';
 import { useTranslations } from 'next-intl';
 import { useId, useState } from 'react';
@@ -19,7 +18,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { Textarea } from '@/components/ui/textarea';
 import { useCan, useWorkspaceRole } from '@/components/workspaces/workspace-role';
 import { Link, useRouter } from '@/i18n/navigation';
-import { fieldErrorsOf, useTRPC } from '@/lib/trpc/client';
+import { errorCodeOf, fieldErrorsOf, useTRPC } from '@/lib/trpc/client';
 import { ProjectMembers, useProjectMembers } from './project-members';
 import { VisibilityField, type Visibility } from './visibility-field';
 import { LoadError } from '@/components/ui/load-error';
@@ -30,10 +29,6 @@ export interface ProjectValues {
   description: string;
   visibility: Visibility;
   version: number;
-}
-
-export function errorCode(error: unknown): string | undefined {
-  return error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;
 }
 
 export function ProjectNotFound() {
@@ -72,7 +67,7 @@ export function ProjectSettings({ projectId }: { projectId: string }) {
 
   if (project.isPending) return <Spinner className="mt-6" label={tc('loading')} />;
   if (project.isError) {
-    if (errorCode(project.error) === 'NOT_FOUND') return <ProjectNotFound />;
+    if (errorCodeOf(project.error) === 'NOT_FOUND') return <ProjectNotFound />;
     return (
       <LoadError className="mt-6" message={t('loadError')} onRetry={() => void project.refetch()} />
     );
@@ -160,7 +155,7 @@ function GeneralForm({
         await queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey({ workspaceSlug }) });
       },
       onError: async (error) => {
-        if (errorCode(error) !== 'CONFLICT') return;
+        if (errorCodeOf(error) !== 'CONFLICT') return;
         // Load the current values, then show them (the form remounts) with the explanation.
         await queryClient.invalidateQueries({ queryKey: getKey });
         onStatus({ kind: 'conflict', message: error.message });
@@ -234,7 +229,7 @@ function GeneralForm({
         <Alert variant="error" data-testid="project-conflict">
           {status.message} {t('settings.reloaded')}
         </Alert>
-      ) : update.error && !fieldError && errorCode(update.error) !== 'CONFLICT' ? (
+      ) : update.error && !fieldError && errorCodeOf(update.error) !== 'CONFLICT' ? (
         <Alert variant="error">{update.error.message}</Alert>
       ) : null}
       {canUpdate ? (

@@ -4,7 +4,6 @@
  * does not post twice), edit and delete own comments (admins: every comment), compare-and-set on the version.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { TRPCClientError } from '@trpc/client';
 import { useFormatter, useNow, useTranslations } from 'next-intl';
 import { useId, useState, type KeyboardEvent } from 'react';
 import { displayName, useAllWorkspaceMembers } from '@/components/projects/project-members';
@@ -14,7 +13,7 @@ import { Label } from '@/components/ui/label';
 import { Spinner } from '@/components/ui/spinner';
 import { Textarea } from '@/components/ui/textarea';
 import { useCan, useCanOnResource, useWorkspaceRole } from '@/components/workspaces/workspace-role';
-import { fieldErrorsOf, useTRPC } from '@/lib/trpc/client';
+import { errorCodeOf, fieldErrorsOf, useTRPC } from '@/lib/trpc/client';
 import { Markdown } from './markdown';
 import { LoadError } from '@/components/ui/load-error';
 
@@ -37,10 +36,6 @@ function submitOnModEnter(event: KeyboardEvent<HTMLTextAreaElement>) {
     event.preventDefault();
     event.currentTarget.form?.requestSubmit();
   }
-}
-
-function isConflict(error: unknown): boolean {
-  return error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'CONFLICT';
 }
 
 function useCommentQueries(taskId: string) {
@@ -180,7 +175,7 @@ function CommentView({ comment, author }: { comment: CommentItem; author: string
         await settle((items) => items.map((item) => (item.id === saved.id ? saved : item)));
       },
       onError: async (error) => {
-        if (!isConflict(error)) return;
+        if (errorCodeOf(error) !== 'CONFLICT') return;
         // Someone else edited it: show theirs, keep the draft so nothing typed is lost.
         setConflict(error.message);
         await settle();

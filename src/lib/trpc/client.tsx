@@ -42,6 +42,11 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   );
 }
 
+/** The tRPC error code of a failed call (`CONFLICT`, `NOT_FOUND`, `UNAUTHORIZED`, …); undefined for network failures. */
+export function errorCodeOf(error: unknown): string | undefined {
+  return error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;
+}
+
 /** The localised field errors a procedure returned, for forms (FND-6). */
 export function fieldErrorsOf(error: unknown): Record<string, string> {
   if (error instanceof TRPCClientError) {
