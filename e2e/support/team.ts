@@ -52,8 +52,14 @@ const suffix = () => randomBytes(4).toString('hex');
  * Creates one verified user per role (the first should be the owner) and a workspace they all
  * belong to, each with a fresh 30-day session. Names: `<Role> <suffix>` unless given.
  */
-export async function createTeam(members: ({ role: WorkspaceRole; name?: string } | WorkspaceRole)[], workspaceName = `Board ${suffix()}`): Promise<Team> {
-  const db = e2eDatabase();
+export async function createTeam(members: TeamMember[], workspaceName = `Board ${suffix()}`): Promise<Team> {
+  return insertTeam(e2eDatabase(), members, workspaceName);
+}
+
+export type TeamMember = { role: WorkspaceRole; name?: string } | WorkspaceRole;
+
+/** `createTeam` on any Kanso database (`db` connected as its superuser or owner); the chaos suite uses it too. */
+export async function insertTeam(db: postgres.Sql, members: TeamMember[], workspaceName = `Board ${suffix()}`): Promise<Team> {
   const slug = `${workspaceName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-${suffix()}`;
   return db.begin(async (tx) => {
     const [workspace] = await tx<{ id: string }[]>`insert into workspaces (name, slug) values (${workspaceName}, ${slug}) returning id`;

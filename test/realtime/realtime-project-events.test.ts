@@ -38,9 +38,15 @@ describe('realtime sidecar: project events and removals (real process)', () => {
     const lobby = await readyClient(port, member.id, slug); // the member's project list (never joins)
     const board = await readyClient(port, member.id, slug); // the member's board (joins once allowed)
     const nonMember = await readyClient(port, bystander.id, slug);
+    // The sidecar fans out one event at a time, asynchronously, and decides who may see it when it
+    // delivers it. The owner's socket shows when an event has been delivered: without waiting, a
+    // step below could overtake the delivery of the one before (a member added before
+    // `project.created` went out rightly receives it).
+    const observer = await readyClient(port, owner.id, slug);
 
     const projectId = randomUUID();
     await asOwner.project.create({ workspaceSlug: slug, id: projectId, name: 'Secret', visibility: 'private' });
+    await observer.next('event', (m) => m.event.type === 'project.created' && m.event.projectId === projectId);
     const task = await asOwner.task.create({ workspaceSlug: slug, id: randomUUID(), projectId, title: 'Before' });
 
     await asOwner.project.addMember({ workspaceSlug: slug, projectId, userId: member.id });
@@ -48,10 +54,9 @@ describe('realtime sidecar: project events and removals (real process)', () => {
     expect(added.event).toMatchObject({ projectId, payload: { projectId, userId: member.id }, actorId: owner.id });
     await board.next('event', (m) => m.event.type === 'project.member_added');
 
-    // Not joined: a task event does not reach the member's sockets. The sidecar fans out one event
-    // at a time, asynchronously: wait until this one reached the room (the owner's socket in it)
-    // before the member joins, or a join that overtakes the delivery rightly receives it.
-    const observer = await readyClient(port, owner.id, slug, projectId);
+    // Not joined: a task event does not reach the member's sockets (delivered to the room — the
+    // owner's socket in it — before the member joins).
+    observer.send({ type: 'join', projectId });
     await observer.next('joined', (m) => m.projectId === projectId);
     const v2 = await asOwner.task.update({ workspaceSlug: slug, taskId: task.id, expectedVersion: 1, title: 'Not joined yet' });
     await observer.next('event', (m) => m.event.type === 'task.updated' && m.event.payload.title === 'Not joined yet');
