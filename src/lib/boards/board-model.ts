@@ -129,6 +129,16 @@ export function applyEvent(data: BoardData, event: TaskEvent): BoardData {
   return tasks === data.tasks && cursor === data.cursor ? data : { tasks, cursor };
 }
 
+/**
+ * Applies replayed events (a resync page) to the truth WITHOUT moving its cursor: the cursor moves
+ * once the whole replay is in (`board-resync.ts`), so a replay cut short never leaves a cursor
+ * past events it did not apply.
+ */
+export function applyReplayed(data: BoardData, events: readonly TaskEvent[]): BoardData {
+  const next = events.reduce(applyEvent, data);
+  return next === data ? data : { ...next, cursor: data.cursor };
+}
+
 // ── What the user sees ─────────────────────────────────────────────────────────────────────────
 
 /** The truth with this user's pending writes applied in order. */
