@@ -25,9 +25,17 @@ const log = createLogger({ service: 'kanso-realtime', level: config.LOG_LEVEL })
 const server = createRealtimeServer({
   db: db(),
   // Its own client for LISTEN + probes (2 connections), replaced when LISTEN is lost for good.
-  // The application_name lets an operator (and the tests) find the LISTEN backend.
+  // Reconnects back off 0.2 → 1 s (postgres.js's default grows to 20 s: after a PostgreSQL restart
+  // the re-LISTEN and the probes would wait that long). The application_name lets an operator
+  // (and the tests) find these backends.
   listenClient: () =>
-    postgres(config.DATABASE_URL, { max: 1, connect_timeout: 3, onnotice: () => {}, connection: { application_name: 'kanso-realtime-listen' } }),
+    postgres(config.DATABASE_URL, {
+      max: 1,
+      connect_timeout: 3,
+      backoff: (retries) => Math.min(1, 0.1 * 2 ** retries),
+      onnotice: () => {},
+      connection: { application_name: 'kanso-realtime-listen' },
+    }),
   authSecret: config.AUTH_SECRET,
   host: config.REALTIME_HOST,
   port: config.REALTIME_PORT,

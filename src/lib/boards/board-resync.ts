@@ -9,8 +9,8 @@
  *  - Replayed events are applied without moving the cursor; the cursor moves once, when the last
  *    page is in (to the larger of its own value and the last replayed id). A replay cut short
  *    therefore never leaves the cursor past events it did not apply.
- *  - A failed page is fetched again with backoff (0.5 s doubling to 10 s, with jitter) until it
- *    works, the board is no longer loaded, or the caller stops; errors that will not go away by
+ *  - A failed page (or one not answered within 15 s) is fetched again with backoff (0.5 s doubling
+ *    to 10 s, with jitter) until it works, the board is no longer loaded, or the caller stops; errors that will not go away by
  *    waiting (`shouldRetry` false: not found, forbidden, signed out) end it.
  *
  * `createResyncScheduler` runs one resync per board at a time: a request during a run makes one
@@ -48,6 +48,8 @@ export interface ResyncOptions extends BoardSource {
   maxPages?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** A page not answered within this counts as failed and is asked again (default 15 s). */
+  pageTimeoutMs?: number;
   /** Waits between attempts (default setTimeout); may resolve early to retry at once. */
   sleep?: (ms: number) => Promise<void>;
   signal?: AbortSignal;
@@ -62,6 +64,16 @@ export type ResyncOutcome =
   | { status: 'aborted' };
 
 export const RESYNC_MAX_PAGES = 20;
+const PAGE_TIMEOUT_MS = 15_000;
+
+/** `promise`, or a rejection after `ms` (the late answer is ignored: pages are idempotent reads). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -85,7 +97,7 @@ export async function resyncBoard(options: ResyncOptions): Promise<ResyncOutcome
     if (!read()) return { status: 'gone' };
     let page: EventPage;
     try {
-      page = await fetchPage(after);
+      page = await within(fetchPage(after), options.pageTimeoutMs ?? PAGE_TIMEOUT_MS);
     } catch (error) {
       if (options.shouldRetry && !options.shouldRetry(error)) throw error;
       options.onError?.(error, attempt);

@@ -78,6 +78,12 @@ export function createEventSubscription(options: EventSubscriptionOptions) {
   let ticker: NodeJS.Timeout | null = null;
   let stopped = false;
 
+  /** Forgets the probe in flight: one sent before a (re-)LISTEN took effect never comes back. */
+  function dropProbe(): void {
+    if (probe) clearTimeout(probe.timer);
+    probe = null;
+  }
+
   function up(reason: RestoreReason | null): void {
     lastGood = Date.now();
     if (!listening) log.info({ channel, reason }, 'listening for events');
@@ -100,6 +106,7 @@ export function createEventSubscription(options: EventSubscriptionOptions) {
 
   function subscribe(): void {
     const mine = ++generation;
+    dropProbe();
     const sql = options.connect();
     current = { sql, generation: mine };
     lastGood = Date.now();
@@ -115,6 +122,7 @@ export function createEventSubscription(options: EventSubscriptionOptions) {
           // After the first: postgres.js re-listened on a new connection (the old one dropped).
           const reason: RestoreReason | null = listenedBefore ? 'relisten' : mine > 1 ? 'resubscribed' : null;
           listenedBefore = true;
+          dropProbe();
           up(reason);
         },
       )
@@ -134,8 +142,7 @@ export function createEventSubscription(options: EventSubscriptionOptions) {
   function onPayload(payload: string): void {
     if (!payload.startsWith(PROBE_PREFIX)) return options.onNotify(payload);
     if (probe && payload === probe.payload) {
-      clearTimeout(probe.timer);
-      probe = null;
+      dropProbe();
       up(null);
     }
   }
@@ -146,8 +153,7 @@ export function createEventSubscription(options: EventSubscriptionOptions) {
     const payload = `${PROBE_PREFIX}${instance}:${++probeSeq}`;
     const fail = (why: string, err?: unknown) => {
       if (probe?.payload !== payload) return;
-      clearTimeout(probe.timer);
-      probe = null;
+      dropProbe();
       if (mine === generation) down(why, err);
     };
     probe = { payload, timer: setTimeout(() => fail('probe did not come back in time'), probeTimeoutMs) };
@@ -166,8 +172,7 @@ export function createEventSubscription(options: EventSubscriptionOptions) {
       stopped = true;
       listening = false;
       if (ticker) clearInterval(ticker);
-      if (probe) clearTimeout(probe.timer);
-      probe = null;
+      dropProbe();
       const sql = current?.sql;
       current = null;
       await sql?.end({ timeout: 1 }).catch(() => {});
