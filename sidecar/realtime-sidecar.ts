@@ -1,8 +1,9 @@
 /**
  * The realtime sidecar process (COLLAB-3): `tsx sidecar/realtime-sidecar.ts` (the launcher starts
  * it next to the web app). WebSocket rooms per project on REALTIME_HOST:REALTIME_PORT, `GET /health`,
- * events from the outbox via LISTEN `kanso_events`. See src/server/realtime/realtime-server.ts and
- * docs/realtime.md.
+ * events from the outbox via LISTEN `kanso_events` (supervised: /health is 503 while it is not known
+ * to work; clients are told to resync when it is back). See src/server/realtime/realtime-server.ts
+ * and docs/realtime.md.
  *
  * It imports src/server (never the reverse). Run with `--conditions=react-server` so modules marked
  * `import 'server-only'` load (this is a server process); the launcher and the tests do.
@@ -11,6 +12,7 @@
  *
  * SIGTERM / SIGINT: sockets are closed with 1001, LISTEN ends, the pool closes, exit 0.
  */
+import postgres from 'postgres';
 import { closeDb, db } from '@/server/db/client';
 import { env } from '@/server/platform/env';
 import { createLogger } from '@/server/platform/logger';
@@ -22,6 +24,18 @@ const log = createLogger({ service: 'kanso-realtime', level: config.LOG_LEVEL })
 
 const server = createRealtimeServer({
   db: db(),
+  // Its own client for LISTEN + probes (2 connections), replaced when LISTEN is lost for good.
+  // Reconnects back off 0.2 → 1 s (postgres.js's default grows to 20 s: after a PostgreSQL restart
+  // the re-LISTEN and the probes would wait that long). The application_name lets an operator
+  // (and the tests) find these backends.
+  listenClient: () =>
+    postgres(config.DATABASE_URL, {
+      max: 1,
+      connect_timeout: 3,
+      backoff: (retries) => Math.min(1, 0.1 * 2 ** retries),
+      onnotice: () => {},
+      connection: { application_name: 'kanso-realtime-listen' },
+    }),
   authSecret: config.AUTH_SECRET,
   host: config.REALTIME_HOST,
   port: config.REALTIME_PORT,

@@ -17,6 +17,10 @@
  *   server    {type:'project_hidden', projectId}  the project left this user's view: deleted, or their
  *             access was revoked (`project.member_removed`, instead of the event) — drop it from lists;
  *             a joined socket also gets `kicked` first
+ *   server    {type:'resync', reason}  events may have been missed ('listen_restored': the sidecar's
+ *             LISTEN was down and is back; 'delivery_failed': one event of this workspace could not
+ *             be read): resync every joined board from the last event it applied (`realtime.events`,
+ *             paging on `lastId`) and refetch project lists. The socket stays open.
  *   close     4401 bad/expired/missing ticket · 4403 not (or no longer) a member of the workspace
  *             4410 the session the ticket was minted for ended (signed out, revoked, expired)
  *             4408 no ticket in time · 1001 the sidecar is shutting down · 1008 malformed message
@@ -61,6 +65,9 @@ export interface RealtimeEvent {
   createdAt: string;
 }
 
+/** Why the sidecar asks for a resync: its LISTEN came back after a gap, or one event's fan-out failed. */
+export type ResyncReason = 'listen_restored' | 'delivery_failed';
+
 export type ServerMessage =
   | { type: 'ready'; connectionId: string; userId: string; workspaceId: string }
   | { type: 'joined'; projectId: string; presence: PresenceEntry[] }
@@ -71,5 +78,7 @@ export type ServerMessage =
   | { type: 'event'; event: RealtimeEvent }
   | { type: 'kicked'; projectId: string; reason: string }
   | { type: 'project_hidden'; projectId: string }
+  /** Events may have been missed: resync every joined board from its last position (docs/realtime.md). */
+  | { type: 'resync'; reason: ResyncReason }
   | { type: 'pong' }
   | { type: 'error'; reason: string };

@@ -6,7 +6,10 @@
  *  - one realtime socket (ticket from `realtime.ticket`), its status and the presence of each room;
  *  - live events patch the TanStack Query cache in place: a board's tasks (by version), comment
  *    lists and activity of the task concerned; project events refresh the (small) project list;
- *  - after every (re)join of a room the board resyncs from the last event it applied;
+ *  - after every (re)join of a room the board resyncs from the last event it applied, and so does
+ *    every joined board when the sidecar says `resync` (its LISTEN was down, or an event could not
+ *    be delivered) — paging on each page's last id, retried with backoff until it gets through
+ *    (src/lib/boards/board-resync.ts);
  *  - the write queue (IndexedDB-backed) that every board write goes through, and its notices;
  *  - a session that ended (signed out elsewhere, revoked) sends the page to sign in again, coming
  *    back here; writes still queued stay in IndexedDB (per user) and are sent after.
@@ -18,6 +21,7 @@ import { useMemberList } from '@/components/members/members-view';
 import { useToast } from '@/components/ui/toaster';
 import { useWorkspaceRole } from '@/components/workspaces/workspace-role';
 import { applyEvent, removeTask, upsertTask, type BoardData, type PendingOp } from '@/lib/boards/board-model';
+import { createResyncScheduler, type ResyncScheduler } from '@/lib/boards/board-resync';
 import { indexedDbOpStore } from '@/lib/boards/op-store';
 import { trpcTransport } from '@/lib/boards/trpc-transport';
 import { WriteQueue, type QueueNotice } from '@/lib/boards/write-queue';
@@ -82,7 +86,8 @@ export function useMemberNames(): Map<string, string> {
   return useMemo(() => new Map((members.data?.pages ?? []).flatMap((p) => p.items).map((m) => [m.userId, m.name || m.email])), [members.data]);
 }
 
-const RESYNC_MAX_PAGES = 20;
+/** Refusals that waiting does not cure: a resync that meets one stops (the board is hidden or the page signs in again). */
+const FINAL_ERRORS = new Set(['NOT_FOUND', 'FORBIDDEN', 'UNAUTHORIZED', 'BAD_REQUEST']);
 
 export function WorkspaceLive({ children }: { children: ReactNode }) {
   const { workspaceSlug, userId } = useWorkspaceRole();
@@ -117,30 +122,18 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
       }),
   );
   const socket = useRef<RealtimeClient | null>(null);
+  const resyncs = useRef<ResyncScheduler | null>(null);
 
-  const resync = useMemo(
-    () => async (projectId: string) => {
-      const key = boardKey(workspaceSlug, projectId);
-      for (let page = 0; page < RESYNC_MAX_PAGES; page += 1) {
-        const data = queryClient.getQueryData<BoardData>(key);
-        if (!data) return;
-        const result = await client.realtime.events.query({ workspaceSlug, projectId, afterId: data.cursor });
-        queryClient.setQueryData<BoardData>(key, (current) => current && { ...result.events.reduce(applyEvent, current), cursor: Math.max(current.cursor, result.lastId) });
-        if (!result.hasMore) return;
-      }
-      // Too far behind to replay: reload the board.
-      await queryClient.invalidateQueries({ queryKey: key });
-    },
-    [client, queryClient, workspaceSlug],
-  );
+  /** Resyncs one board (coalesced per board; retried with backoff until it gets through). */
+  const resync = useMemo(() => (projectId: string) => resyncs.current?.request(projectId) ?? Promise.resolve(), []);
 
   useEffect(() => {
-    const onEvent = (event: RealtimeEvent) => {
+    /** What an event means besides the board's tasks: small queries to refetch, a notice. */
+    const sideEffects = (event: RealtimeEvent, live: boolean) => {
       const payload = event.payload;
       if (event.type.startsWith('task.') && event.projectId) {
-        queryClient.setQueryData<BoardData>(boardKey(workspaceSlug, event.projectId), (data) => data && applyEvent(data, event));
         if (typeof payload.id === 'string') void queryClient.invalidateQueries({ queryKey: trpc.task.listActivity.queryKey({ workspaceSlug, taskId: payload.id }) });
-        const overwrote = Array.isArray(payload.overwrote) ? (payload.overwrote as { field: string; actorId: string }[]) : [];
+        const overwrote = live && Array.isArray(payload.overwrote) ? (payload.overwrote as { field: string; actorId: string }[]) : [];
         for (const entry of overwrote.filter((o) => o.actorId === userId)) {
           const by = (event.actorId && latest.names.get(event.actorId)) || latest.t('someone');
           latest.notify(latest.t('notice.overwritten', { field: latest.t(`fields.${entry.field}` as never), title: String(payload.title ?? ''), by }), 'warning');
@@ -153,6 +146,36 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
         if (event.projectId) void queryClient.invalidateQueries({ queryKey: trpc.project.get.queryKey({ workspaceSlug, projectId: event.projectId }) });
         if (event.type === 'project.deleted' && event.projectId) hide(event.projectId);
       }
+    };
+    const onEvent = (event: RealtimeEvent) => {
+      if (event.type.startsWith('task.') && event.projectId) {
+        queryClient.setQueryData<BoardData>(boardKey(workspaceSlug, event.projectId), (data) => data && applyEvent(data, event));
+      }
+      sideEffects(event, true);
+    };
+    const scheduler = createResyncScheduler({
+      boardOf: (projectId) => {
+        const key = boardKey(workspaceSlug, projectId);
+        return {
+          fetchPage: (afterId) => client.realtime.events.query({ workspaceSlug, projectId, afterId }),
+          read: () => queryClient.getQueryData<BoardData>(key),
+          write: (update) => queryClient.setQueryData<BoardData>(key, (data) => data && update(data)),
+          onEvents: (events) => events.forEach((event) => sideEffects(event as RealtimeEvent, false)),
+          shouldRetry: (error) => !FINAL_ERRORS.has(errorCodeOf(error) ?? ''),
+          onError: (error, attempt) => console.warn(`[kanso] resync of a board failed (attempt ${attempt + 1}); retrying`, error),
+        };
+      },
+      // Too far behind to replay: reload the board (its load replays after itself).
+      reload: (projectId) => queryClient.invalidateQueries({ queryKey: boardKey(workspaceSlug, projectId) }),
+      onGiveUp: (projectId, error) => console.warn(`[kanso] resync of board ${projectId} stopped`, error),
+    });
+    resyncs.current = scheduler;
+    /** Everything may be behind: every joined board, and the project lists. */
+    const resyncAll = () => {
+      for (const projectId of socket.current?.joinedRooms() ?? []) void scheduler.request(projectId);
+      void queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey({ workspaceSlug }) });
+      void queryClient.invalidateQueries({ queryKey: trpc.project.get.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.comment.list.pathKey() });
     };
     const hide = (projectId: string) => {
       store.update((s) => ({ ...s, revoked: { ...s.revoked, [projectId]: true } }));
@@ -168,7 +191,10 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
           break;
         case 'joined':
           store.update((s) => ({ ...s, presence: { ...s.presence, [message.projectId]: message.presence } }));
-          void resync(message.projectId).catch(() => undefined);
+          void scheduler.request(message.projectId);
+          break;
+        case 'resync':
+          resyncAll();
           break;
         case 'presence':
           store.update((s) => {
@@ -210,12 +236,14 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
     void queue.start();
     return () => {
       realtime.stop();
+      scheduler.stop();
       queue.stop();
       socket.current = null;
+      resyncs.current = null;
       window.removeEventListener('online', online);
       window.removeEventListener('offline', offline);
     };
-  }, [client, latest, locale, queryClient, queue, resync, store, trpc, userId, workspaceSlug]);
+  }, [client, latest, locale, queryClient, queue, store, trpc, userId, workspaceSlug]);
 
   const value = useMemo<LiveContextValue>(
     () => ({

@@ -125,6 +125,24 @@ describe('conflicts: field-by-field merge', () => {
     expect(mergeConflict(undo, { ...t0, description: 'Mine', title: 'Other field', version: 3 })).toMatchObject({ action: 'retry' });
   });
 
+  it('an undo whose answer was lost finds its own values on the retry: done, not refused', () => {
+    const undo: PendingOp = { ...edit, guarded: true, changes: { description: 'Old', priority: 'none' }, base: { description: 'Mine', priority: 'high' } };
+    // The first send was applied (version 3); the retry's CONFLICT carries the undo's own result.
+    expect(mergeConflict(undo, { ...t0, description: 'Old', priority: 'none', version: 3 })).toEqual({ action: 'done' });
+    // Half there (mine), the other field changed by someone since: still refused, nothing overwritten.
+    expect(mergeConflict(undo, { ...t0, description: 'Old', priority: 'urgent', version: 4 })).toEqual({ action: 'refuse' });
+    // Half there, the other field untouched: only that one is sent.
+    expect(mergeConflict(undo, { ...t0, description: 'Old', priority: 'high', version: 4 })).toEqual({
+      action: 'retry',
+      op: { ...undo, changes: { priority: 'none' }, expectedVersion: 4 },
+    });
+  });
+
+  it('a redone move or an undone delete that was already applied is done, not refused', () => {
+    const move: PendingOp = { ...base, kind: 'move', taskId: t0.id, from: { status: 'todo', position: 'V' }, to: { status: 'done', position: 'W' }, expectedVersion: 1, guarded: true };
+    expect(mergeConflict(move, { ...t0, status: 'done', position: 'W', version: 2 })).toEqual({ action: 'done' });
+  });
+
   it('moves: retried on the current version, refused for an undo after someone moved it', () => {
     const move: PendingOp = { ...base, kind: 'move', taskId: t0.id, from: { status: 'todo', position: 'V' }, to: { status: 'done', position: 'V' }, expectedVersion: 1 };
     expect(mergeConflict(move, { ...t0, title: 'x', version: 2 })).toMatchObject({ action: 'retry', op: { expectedVersion: 2 } });

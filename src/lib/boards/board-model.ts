@@ -129,6 +129,16 @@ export function applyEvent(data: BoardData, event: TaskEvent): BoardData {
   return tasks === data.tasks && cursor === data.cursor ? data : { tasks, cursor };
 }
 
+/**
+ * Applies replayed events (a resync page) to the truth WITHOUT moving its cursor: the cursor moves
+ * once the whole replay is in (`board-resync.ts`), so a replay cut short never leaves a cursor
+ * past events it did not apply.
+ */
+export function applyReplayed(data: BoardData, events: readonly TaskEvent[]): BoardData {
+  const next = events.reduce(applyEvent, data);
+  return next === data ? data : { ...next, cursor: data.cursor };
+}
+
 // ── What the user sees ─────────────────────────────────────────────────────────────────────────
 
 /** The truth with this user's pending writes applied in order. */
@@ -204,16 +214,20 @@ export type MergeResult =
 /**
  * A CONFLICT's current record merged with the op, field by field: only the fields this op changes
  * are re-applied (last writer wins per field; the server tells whoever it overwrote); a guarded op
- * (undo/redo) is refused when any of its fields no longer holds the value it expects.
+ * (undo/redo) is refused when any field it still has to write no longer holds the value it expects.
+ * An op whose values the server already holds is done — checked before the guard, so a guarded op
+ * whose response was lost (applied, then retried) is not reported as refused.
  */
 export function mergeConflict(op: PendingOp, current: Task): MergeResult {
   switch (op.kind) {
     case 'create':
       return { action: 'done' };
     case 'update': {
-      if (op.guarded && Object.keys(op.changes).some((f) => !sameValue(current[f as EditableField], op.base[f as EditableField]))) return { action: 'refuse' };
+      // "Already there" comes first: an undo whose answer was lost finds its own values on the
+      // retry — applied, not refused. The guard then covers only the fields still to write.
       const remaining = Object.fromEntries(Object.entries(op.changes).filter(([f, v]) => !sameValue(current[f as EditableField], v))) as TaskPatch;
       if (Object.keys(remaining).length === 0) return { action: 'done' };
+      if (op.guarded && Object.keys(remaining).some((f) => !sameValue(current[f as EditableField], op.base[f as EditableField]))) return { action: 'refuse' };
       return { action: 'retry', op: { ...op, changes: remaining, expectedVersion: current.version } };
     }
     case 'move': {

@@ -232,4 +232,24 @@ describe('write queue (offline replay, idempotent creates, merges) against the r
     queue.discard(failed!.opId);
     expect(queue.getSnapshot().ops).toEqual([]);
   });
+
+  it('an undo whose answer was lost is applied once and not reported as refused on the retry', async () => {
+    const ctx = await setup();
+    const slug = ctx.ws.slug;
+    const t = await ctx.ownerApi.task.create({ workspaceSlug: slug, id: randomUUID(), projectId: ctx.project.id, title: 'Before' });
+    await ctx.ownerApi.task.update({ workspaceSlug: slug, taskId: t.id, expectedVersion: 1, title: 'Mine' });
+    const { queue, notices, applied } = makeQueue(ctx, new IDBFactory());
+    await queue.start();
+    // The undo reaches the server and is applied; its response is lost; the retry meets a CONFLICT
+    // whose current record already holds the undo's value.
+    ctx.network.loseResponses = 1;
+    queue.enqueue({ kind: 'update', taskId: t.id, projectId: ctx.project.id, changes: { title: 'Before' }, base: { title: 'Mine' }, expectedVersion: 2, baseVersion: 2, guarded: true });
+    await settled(queue);
+    expect(ctx.network.sent).toBe(2);
+    const [row] = await superSql()`SELECT title, version FROM tasks WHERE id = ${t.id}`;
+    expect(row).toEqual({ title: 'Before', version: 3 });
+    expect(notices).toEqual([]);
+    expect(queue.getSnapshot().ops).toEqual([]);
+    expect(applied.at(-1)).toMatchObject({ task: { id: t.id, title: 'Before', version: 3 } });
+  });
 });

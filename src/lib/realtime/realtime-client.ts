@@ -10,8 +10,9 @@
  *    ticket refused because the user is signed out (`signedOut`: the session ended — a 4410 close
  *    leads there on the next attempt, unless another tab signed in again meanwhile).
  *
- * Missed events are not the socket's job: every `joined` tells the page to resync from the last
- * event it applied (`realtime.events`).
+ * Missed events are not the socket's job: every `joined`, and every `{type:'resync'}` the sidecar
+ * sends when it may have missed events (its LISTEN was down), tells the page to resync from the
+ * last event it applied (`realtime.events`).
  */
 import type { ServerMessage } from '@/lib/realtime-protocol';
 import { REALTIME_CLOSE } from '@/lib/realtime-protocol';
@@ -50,6 +51,11 @@ export class RealtimeClient {
     if (this.timer) clearTimeout(this.timer);
     this.ws?.close(1000, 'page closed');
     this.ws = null;
+  }
+
+  /** The rooms the page wants (re-joined after every reconnect). */
+  joinedRooms(): ReadonlySet<string> {
+    return this.rooms;
   }
 
   join(projectId: string): void {

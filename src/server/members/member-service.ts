@@ -217,7 +217,9 @@ export async function changeMemberRole(tx: Tx, workspace: WorkspaceRef, by: Acto
 
 /**
  * The `member.removed` outbox event, in the removing transaction: the realtime sidecar closes the
- * user's sockets (4403) before it delivers anything else of the workspace to them.
+ * user's sockets (4403) before it delivers anything else of the workspace to them. Appended as the
+ * transaction's last write: the outbox insert takes the workspace's event-order lock until COMMIT
+ * (ADR 0011).
  */
 async function announceRemoval(tx: Tx, workspaceId: string, by: Actor, userId: string): Promise<void> {
   await appendEvent(tx, { workspaceId, projectId: null, type: 'member.removed', payload: { userId }, actorId: by.userId, requestId: by.requestId ?? null });
@@ -234,7 +236,6 @@ export async function removeMember(tx: Tx, workspace: WorkspaceRef, by: Actor, u
     throw new AppError('CONFLICT', 'member.lastOwnerRemove');
   }
   await tx.delete(workspaceMembers).where(and(eq(workspaceMembers.workspaceId, workspace.id), eq(workspaceMembers.userId, userId)));
-  await announceRemoval(tx, workspace.id, by, userId);
   await recordAudit(tx, {
     workspaceId: workspace.id,
     actorId: by.userId,
@@ -244,6 +245,7 @@ export async function removeMember(tx: Tx, workspace: WorkspaceRef, by: Actor, u
     ip: by.ip,
     requestId: by.requestId,
   });
+  await announceRemoval(tx, workspace.id, by, userId);
   return { userId, role: target.role, notice: { kind: 'removed', to: target, workspace, actorName: displayName(actor) } };
 }
 
@@ -254,7 +256,6 @@ export async function leaveWorkspace(tx: Tx, workspace: WorkspaceRef, by: Actor)
     throw new AppError('CONFLICT', 'member.lastOwnerLeave');
   }
   await tx.delete(workspaceMembers).where(and(eq(workspaceMembers.workspaceId, workspace.id), eq(workspaceMembers.userId, by.userId)));
-  await announceRemoval(tx, workspace.id, by, by.userId);
   await recordAudit(tx, {
     workspaceId: workspace.id,
     actorId: by.userId,
@@ -264,6 +265,7 @@ export async function leaveWorkspace(tx: Tx, workspace: WorkspaceRef, by: Actor)
     ip: by.ip,
     requestId: by.requestId,
   });
+  await announceRemoval(tx, workspace.id, by, by.userId);
   return { role: actor.role };
 }
 

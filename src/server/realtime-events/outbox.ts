@@ -5,6 +5,9 @@
  *
  * Contract with the realtime sidecar: LISTEN on `kanso_events`, read the event by id, and use
  * `readEvents` to resync a reconnecting client from the last id it saw.
+ *
+ * Ids are in commit order within a workspace (ADR 0011): a reader that saw id N of a workspace will
+ * never later see a lower id of it commit, so "events with id > my last id" misses nothing.
  */
 import { and, asc, eq, gt, inArray, max } from 'drizzle-orm';
 import type { RealtimeEvent } from '@/lib/realtime-protocol';
@@ -44,7 +47,14 @@ export interface NewOutboxEvent {
 
 export type OutboxEvent = typeof outboxEvents.$inferSelect;
 
-/** Appends an event within the caller's transaction (`tx` scoped to `event.workspaceId`). */
+/**
+ * Appends an event within the caller's transaction (`tx` scoped to `event.workspaceId`).
+ *
+ * Make it the transaction's LAST write: the insert takes the workspace's event-order lock
+ * (`outbox_events_number`, drizzle/0005, ADR 0011), held until COMMIT, so that ids follow commit
+ * order. Other writers of the workspace wait at their own append meanwhile; a row lock taken after
+ * the append could deadlock against one of them.
+ */
 export async function appendEvent(tx: DbOrTx, event: NewOutboxEvent): Promise<void> {
   // Round-trip through JSON so Dates are stored as the ISO strings clients receive.
   await tx.insert(outboxEvents).values({ ...event, payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown> });

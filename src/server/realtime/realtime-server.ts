@@ -6,7 +6,10 @@
  *    `{type:'auth'}` message; its messages are then handled strictly in order.
  *  - Every `join` re-checks membership and `canViewProject` in PostgreSQL.
  *  - Fan-out: one LISTEN on `kanso_events` (the outbox trigger NOTIFYs `<workspace>:<id>` on COMMIT,
- *    so a rolled-back write is never seen). The row is read under RLS as a connected user of that
+ *    so a rolled-back write is never seen), supervised by ./event-subscription.ts: a round-trip
+ *    probe every second; /health is 503 while LISTEN is not known to work, and when it is back
+ *    after a gap every socket gets `{type:'resync'}`. An event whose fan-out throws is re-tried,
+ *    then its workspace's sockets are told to resync — never dropped silently. The row is read under RLS as a connected user of that
  *    workspace and sent to the sockets in the project's room; `project.*` events to every socket of
  *    the workspace whose user may see the project (joined or not); events without a project
  *    (`member.*`) to every socket of the workspace. A project leaving a user's view (deleted, or
@@ -26,6 +29,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type postgres from 'postgres';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Role } from '@/lib/permissions';
 import {
@@ -40,12 +44,19 @@ import type { Database } from '@/server/db/client';
 import type { Logger } from '@/server/platform/logger';
 import { EVENTS_CHANNEL, parseEventNotification } from '@/server/realtime-events/outbox';
 import { localCluster, type Cluster } from './cluster';
+import { createEventSubscription, type RestoreReason } from './event-subscription';
 import { accessFingerprint, checkAccess, couldSeeProject, liveSessions, presenceProfile, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
 import { verifyTicket } from './ticket';
 
 
 export interface RealtimeServerOptions {
   db: Database;
+  /**
+   * A new postgres.js client (max 1) for the LISTEN connection and its probes, called again each
+   * time the subscription is re-created (./event-subscription.ts). Not the shared pool: a LISTEN
+   * that postgres.js gave up on is replaced by ending this client.
+   */
+  listenClient: () => postgres.Sql;
   authSecret: string;
   host: string;
   port: number;
@@ -60,6 +71,9 @@ export interface RealtimeServerOptions {
   heartbeatMs?: number;
   /** What several instances share (ticket nonces, presence); default `localCluster()` (nothing). */
   cluster?: Cluster;
+  /** LISTEN round-trip probe: period and deadline (default 1000 / 2000 ms). */
+  probeMs?: number;
+  probeTimeoutMs?: number;
 }
 
 interface Connection {
@@ -84,6 +98,8 @@ const MESSAGES_PER_SECOND = 20;
 /** Rooms one socket may be in at once. */
 const MAX_ROOMS_PER_SOCKET = 50;
 const MAX_READ_ATTEMPTS = 25;
+/** Waits before re-trying an event whose fan-out threw (the database went away); then: resync. */
+const DELIVERY_RETRY_MS = [100, 500, 1500];
 
 export function createRealtimeServer(options: RealtimeServerOptions) {
   const { db, authSecret, log } = options;
@@ -100,9 +116,9 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   /** Presence of other instances' sockets (Redis adapter): projectId → connectionId → entry. */
   const remoteRooms = new Map<string, Map<string, { workspaceId: string; entry: PresenceEntry }>>();
 
-  let listening = false;
-  let unlisten: (() => Promise<void>) | null = null;
   let eventChain: Promise<void> = Promise.resolve();
+  /** A fan-out gave up since the last one that succeeded: later failures give up without waiting. */
+  let deliveryFailing = false;
   let recheckTimer: NodeJS.Timeout | null = null;
   let heartbeatTimer: NodeJS.Timeout | null = null;
   let rechecking = false;
@@ -522,25 +538,83 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     log.debug({ eventId: id, workspaceId, type: event.type, sent, hidden }, 'event fanned out');
   }
 
+  /**
+   * `deliver`, re-tried when it throws (the row read failed: the database went away). An event that
+   * cannot be delivered is never dropped silently: the workspace's sockets are told to resync from
+   * their last position (their cursor has not passed it: events are delivered one at a time, in
+   * order, and this one blocks those after it until it is settled).
+   */
+  async function deliverOrResync(workspaceId: string, id: number): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await deliver(workspaceId, id);
+        deliveryFailing = false;
+        return;
+      } catch (err) {
+        // While the database is known to be down (LISTEN gone too) do not hold up the queue: the
+        // LISTEN restore tells everyone to resync anyway.
+        const giveUp = stopping || attempt >= DELIVERY_RETRY_MS.length || (deliveryFailing && !subscription.listening());
+        if (giveUp) {
+          deliveryFailing = true;
+          const told = sendToWorkspace(workspaceId, { type: 'resync', reason: 'delivery_failed' });
+          log.error({ err, eventId: id, workspaceId, attempts: attempt + 1, told }, 'event fan-out failed; the workspace resyncs');
+          return;
+        }
+        log.warn({ err, eventId: id, workspaceId, attempt: attempt + 1 }, 'event fan-out failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, DELIVERY_RETRY_MS[attempt]));
+      }
+    }
+  }
+
   function onNotify(payload: string): void {
     const parsed = parseEventNotification(payload);
     if (!parsed) return void log.warn({ payload }, 'unexpected notification payload');
     const { workspaceId, eventId: id } = parsed;
     // One at a time, in NOTIFY (= commit) order.
     eventChain = eventChain
-      .then(() => deliver(workspaceId, id))
+      .then(() => deliverOrResync(workspaceId, id))
       .catch((err: unknown) => log.error({ err, eventId: id, workspaceId }, 'event fan-out failed'));
   }
+
+  /**
+   * LISTEN is back after a gap: every NOTIFY of the gap is lost, so every authenticated socket is
+   * told to resync from its last position. Sent at once (before any event NOTIFYed after the
+   * re-LISTEN, whose fan-out needs a read first), so a client's position cannot move past the gap.
+   */
+  function onListenRestored(reason: RestoreReason): void {
+    let told = 0;
+    const frame = JSON.stringify({ type: 'resync', reason: 'listen_restored' } satisfies ServerMessage);
+    for (const conn of connections.values()) {
+      if (!conn.user || conn.closed) continue;
+      send(conn, frame);
+      told += 1;
+    }
+    log.warn({ reason, told }, 'LISTEN restored: sockets told to resync');
+  }
+
+  const subscription = createEventSubscription({
+    connect: options.listenClient,
+    channel: EVENTS_CHANNEL,
+    onNotify,
+    onRestored: onListenRestored,
+    log,
+    probeMs: options.probeMs,
+    probeTimeoutMs: options.probeTimeoutMs,
+  });
 
   // ── HTTP ─────────────────────────────────────────────────────────────────────────────────────
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') {
+      // Ready only while LISTEN is known to work (the last round-trip probe came back): a sidecar
+      // that would miss events must not look healthy.
+      const { listening, started, restores } = subscription.state();
       const body = {
-        status: listening ? 'ok' : 'starting',
+        status: listening ? 'ok' : started ? 'not_listening' : 'starting',
         service: 'kanso-realtime',
         listening,
+        restores,
         connections: connections.size,
         rooms: rooms.size,
         adapter: cluster.shared ? 'redis' : 'postgres',
@@ -558,14 +632,13 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   wss.on('connection', onConnection);
 
   return {
-    /** Starts LISTEN, the re-check and heartbeat timers, then the HTTP/WebSocket server. */
+    /**
+     * Starts LISTEN (supervised: /health answers 503 until it is up, and whenever it is not known
+     * to work), the re-check and heartbeat timers, then the HTTP/WebSocket server.
+     */
     async start(): Promise<AddressInfo> {
       await cluster.start(clusterHooks);
-      const subscription = await db.$client.listen(EVENTS_CHANNEL, onNotify, () => {
-        listening = true;
-        log.info({ channel: EVENTS_CHANNEL }, 'listening for events');
-      });
-      unlisten = () => subscription.unlisten();
+      subscription.start();
       recheckTimer = setInterval(() => void periodicRecheck(), recheckMs);
       heartbeatTimer = setInterval(() => {
         for (const conn of connections.values()) {
@@ -597,15 +670,14 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
         new Promise((r) => setTimeout(r, 2000).unref()),
       ]);
       for (const ws of sockets) ws.terminate();
-      await unlisten?.().catch(() => {});
-      listening = false;
+      await subscription.stop();
       await cluster.stop().catch((err: unknown) => log.warn({ err }, 'cluster adapter stop failed'));
       await eventChain;
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
 
-    stats: () => ({ connections: connections.size, rooms: rooms.size, listening }),
+    stats: () => ({ connections: connections.size, rooms: rooms.size, listening: subscription.listening() }),
   };
 }
 

@@ -145,6 +145,11 @@ export const taskActivity = pgTable(
 export const outboxEvents = pgTable(
   'outbox_events',
   {
+    /**
+     * In commit order within a workspace: numbered by the BEFORE INSERT trigger `outbox_events_number`
+     * (drizzle/0005_outbox_commit_order.sql, ADR 0011) under a per-workspace transaction lock — the
+     * column default `bigserial` declares was dropped there; the sequence is the one it created.
+     */
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     workspaceId: workspaceId(),
     projectId: uuid('project_id'),
