@@ -18,7 +18,7 @@ describe('health probes', () => {
   });
 
   it('ready is 200 when the database is migrated', async () => {
-    const response = await ready();
+    const response = await ready(new Request('http://localhost/api/health/ready'));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ready' });
   });
@@ -29,7 +29,7 @@ describe('health probes', () => {
       WHERE id = (SELECT max(id) FROM drizzle.__drizzle_migrations)
       RETURNING id, hash, created_at::text`;
     removed = row;
-    const response = await ready();
+    const response = await ready(new Request('http://localhost/api/health/ready'));
     expect(response.status).toBe(503);
     const body = (await response.json()) as { reason: string; checks: { migrations: { pending: string[] } } };
     expect(body.checks.migrations.pending.length).toBeGreaterThan(0);
