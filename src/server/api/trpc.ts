@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { isLocale, routing, type Locale } from '@/i18n/routing';
 import { can, type Permission, type Role } from '@/lib/permissions';
 import { sessionCookieName, validateSessionToken, type CurrentSession } from '@/server/auth/session';
-import { db, discardPoolAfter, type Database } from '@/server/db/client';
+import { db, type Database } from '@/server/db/client';
 import { databaseErrorCode, databaseFailure, databaseUnavailableError } from '@/server/db/errors';
 import { setTenant, withTenant } from '@/server/db/tenant';
 import { workspaceMembers, workspaces } from '@/server/db/schema';
@@ -164,9 +164,7 @@ function explainFailure(ctx: Context, cause: unknown, fields: { path: string; ty
   }
   const unavailable = databaseUnavailableError(cause);
   if (!unavailable) return null;
-  // A connection lost under a query: later requests get a fresh pool (src/server/db/client.ts).
-  const poolReplaced = discardPoolAfter(ctx.db, cause);
-  ctx.log.warn({ ...fields, code: unavailable.code, database: databaseFailure(cause), dbCode: databaseErrorCode(cause), poolReplaced }, 'database unavailable');
+  ctx.log.warn({ ...fields, code: unavailable.code, database: databaseFailure(cause), dbCode: databaseErrorCode(cause) }, 'database unavailable');
   return toTRPCError(unavailable) as TRPCError;
 }
 

@@ -8,11 +8,13 @@
  * `connect_timeout`, each statement by the server's `statement_timeout`, a transaction left idle by
  * `idle_in_transaction_session_timeout` — and reconnecting is not delayed by postgres.js's default
  * backoff (which grows to 10–20 s over an outage and then holds the first queries after recovery).
+ * postgres.js 3.4.9 itself is patched (patches/postgres+3.4.9.patch): a connection lost under a query
+ * kept that query and its error, so the next query on it hung or failed with the dead backend's error,
+ * and a write scheduled on the dead socket threw an uncaught TypeError (porsager/postgres#1208, #1215).
  */
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { env } from '@/server/platform/env';
-import { isConnectionLost } from './errors';
 import * as schema from './schema';
 
 export type Database = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
@@ -74,25 +76,6 @@ export function db(): Database {
     });
   }
   return globalForDb.kansoDb;
-}
-
-/** How long the queries of a discarded pool may still run on its healthy connections (s). */
-const DISCARD_DRAIN_SECONDS = 5;
-
-/**
- * Called with every database failure a request saw on `database` (the process pool it started on).
- * After a connection was lost under a query (closed, reset, terminated by a restarting server),
- * postgres.js 3.4.9 may leave that connection with the old query and error attached: its next query
- * then hangs forever, or fails with the old backend's error, and a write scheduled on its dead socket
- * throws an uncaught TypeError (upstream porsager/postgres#1208, #1215; reproduced in
- * src/server/db/outage.test.ts). So the pool is replaced: new requests get a fresh one, and the old
- * one lets its in-flight queries finish for a few seconds, then is destroyed.
- */
-export function discardPoolAfter(database: Database, error: unknown): boolean {
-  if (globalForDb.kansoDb !== database || !isConnectionLost(error)) return false;
-  globalForDb.kansoDb = undefined;
-  database.$client.end({ timeout: DISCARD_DRAIN_SECONDS }).catch(() => {});
-  return true;
 }
 
 export async function closeDb(): Promise<void> {

@@ -101,16 +101,6 @@ export function databaseErrorCode(error: unknown): string | undefined {
   return codeOf(error);
 }
 
-/**
- * Failures after which a pooled connection may have been lost with a query on it (closed, reset,
- * terminated by the server): postgres.js 3.4.9 can leave such a connection in a state that hangs or
- * crashes its next query (see src/server/db/client.ts), so the pool is replaced.
- */
-export function isConnectionLost(error: unknown): boolean {
-  const code = codeOf(error);
-  return code === 'CONNECTION_CLOSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === '57P01' || code === '57P02' || code === '25P03' || code === '57P05' || (code?.startsWith('08') ?? false);
-}
-
 /** Seconds a client should wait before retrying (`Retry-After`), by failure (docs/decisions/0012). */
 export const RETRY_AFTER_SECONDS: Record<DatabaseFailure, number> = {
   unreachable: 5,

@@ -6,7 +6,7 @@
  */
 import { databaseErrorCode, databaseFailure, type DatabaseFailure } from '@/server/db/errors';
 import { pendingMigrations } from '@/server/db/migrate';
-import { db, discardPoolAfter, type Database } from '@/server/db/client';
+import { db, type Database } from '@/server/db/client';
 import { logger, type Logger } from './logger';
 
 /** What readiness may say about the database: a failure kind, `timeout` for the deadline, `error` for anything else. */
@@ -55,7 +55,6 @@ export async function checkReadiness({ database = db(), deadlineMs = READINESS_D
     outcome = await withDeadline(pendingMigrations(sql), deadlineMs);
   } catch (error) {
     const cause: DatabaseCause = databaseFailure(error) ?? 'error';
-    discardPoolAfter(database, error);
     // The driver's message (host, port) stays in the server log.
     log.warn({ check: 'database', cause, dbCode: databaseErrorCode(error), err: error, ms: elapsed() }, 'readiness: database not ready');
     return notReady(cause, elapsed());
