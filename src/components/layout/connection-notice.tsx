@@ -2,7 +2,8 @@
 /**
  * "Kanso is reconnecting…" (REL-2): shown while the API answers 503 or cannot be reached, in every
  * signed-in page. The live region is always in the page (so screen readers announce the change);
- * writes meanwhile stay queued exactly as offline. When the API is back, reads that failed are
+ * writes meanwhile stay queued exactly as offline. At the top on wide screens (over the header's empty
+ * middle), at the bottom on phones (the header has no room). When the API is back, reads that failed are
  * fetched again.
  */
 import { useQueryClient } from '@tanstack/react-query';
@@ -36,7 +37,7 @@ export function ConnectionNotice() {
   const queryClient = useQueryClient();
   useOnReconnected(() => void queryClient.refetchQueries({ predicate: (query) => query.state.status === 'error' }));
   return (
-    <div role="status" aria-live="polite" className="pointer-events-none fixed inset-x-0 top-2 z-50 flex justify-center px-3">
+    <div role="status" aria-live="polite" className="pointer-events-none fixed inset-x-0 bottom-3 z-50 flex justify-center px-3 sm:bottom-auto sm:top-2">
       {status === 'reconnecting' && (
         <div
           data-testid="connection-notice"

@@ -32,6 +32,6 @@ export function currentRequestId(): string | undefined {
 }
 
 /** A route handler whose work (and every log line of it) runs inside its request's context. */
-export function withRequestId<A extends unknown[], R>(handler: (req: Request, ...rest: A) => R): (req: Request, ...rest: A) => R {
+export function withRequestId<Q extends Request, A extends unknown[], R>(handler: (req: Q, ...rest: A) => R): (req: Q, ...rest: A) => R {
   return (req, ...rest) => withRequestContext({ requestId: requestIdOf(req.headers) }, () => handler(req, ...rest));
 }
