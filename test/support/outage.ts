@@ -4,6 +4,7 @@
  * TCP listener that accepts and never answers (a hung server: only timeouts end the wait).
  */
 import net from 'node:net';
+import { afterEach } from 'vitest';
 import { freePort } from '../../scripts/lib/embedded-postgres';
 import { closeDb } from '@/server/db/client';
 import { resetEnvCache } from '@/server/platform/env';
@@ -50,5 +51,25 @@ export async function databaseOutage(outageUrl: string): Promise<{ end: () => Pr
       process.env.DATABASE_URL = original;
       resetEnvCache();
     },
+  };
+}
+
+/**
+ * An outage switch for a test file: `start(url)` points `db()` at `url`, `end()` (and, at the latest,
+ * afterEach) points it back.
+ */
+export function outageSwitch() {
+  let current: { end: () => Promise<void> } | undefined;
+  const end = async () => {
+    await current?.end();
+    current = undefined;
+  };
+  afterEach(end);
+  return {
+    start: async (url: string) => {
+      await end();
+      current = await databaseOutage(url);
+    },
+    end,
   };
 }

@@ -9,10 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { IDBFactory } from 'fake-indexeddb';
 import superjson from 'superjson';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppRouter } from '@/server/api/root';
 import { superSql, testDatabase } from '../../../test/support/db';
-import { databaseOutage, refusedUrl } from '../../../test/support/outage';
+import { outageSwitch, refusedUrl } from '../../../test/support/outage';
 import { callerAs, makeUser, makeWorkspace } from '../../../test/support/trpc';
 import { indexedDbOpStore } from './op-store';
 import { trpcTransport } from './trpc-transport';
@@ -66,23 +66,18 @@ async function until(what: string, done: () => boolean | Promise<boolean>, timeo
   }
 }
 
-let outage: { end: () => Promise<void> } | undefined;
-afterEach(async () => {
-  await outage?.end();
-  outage = undefined;
-});
+const outage = outageSwitch();
 
 describe('write queue through a database outage (real API)', () => {
   it('keeps a write answered 503 pending (no notice, no failure) and sends it once the database is back', async () => {
     const ctx = await setup();
-    outage = await databaseOutage(await refusedUrl(testDatabase().appUrl));
+    await outage.start(await refusedUrl(testDatabase().appUrl));
     ctx.queue.enqueue({ kind: 'update', taskId: ctx.task.id, projectId: ctx.project.id, changes: { title: 'After' }, base: { title: 'Before' }, expectedVersion: 1, baseVersion: 1 });
     await until('three 503s', () => ctx.statuses.filter((s) => s === 503).length >= 3);
     expect(ctx.queue.getSnapshot().ops.map((op) => op.state)).toEqual(['pending']);
     expect(ctx.notices).toEqual([]);
 
     await outage.end();
-    outage = undefined;
     await until('the queue to drain', () => ctx.queue.getSnapshot().ops.length === 0);
     const [row] = await superSql()`SELECT title, version FROM tasks WHERE id = ${ctx.task.id}`;
     expect(row).toEqual({ title: 'After', version: 2 });

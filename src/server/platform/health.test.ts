@@ -3,7 +3,7 @@ import { GET as ready } from '@/app/api/health/ready/route';
 import { GET as live } from '@/app/api/health/live/route';
 import { GET as startup } from '@/app/api/health/startup/route';
 import { adminSql, testDatabase } from '../../../test/support/db';
-import { databaseOutage, refusedUrl, silentServer } from '../../../test/support/outage';
+import { outageSwitch, refusedUrl, silentServer } from '../../../test/support/outage';
 import { READINESS_DEADLINE_MS } from './health';
 
 const probe = (path: string, requestId = crypto.randomUUID()) => new Request(`http://localhost${path}`, { headers: { 'x-request-id': requestId } });
@@ -11,15 +11,12 @@ const probe = (path: string, requestId = crypto.randomUUID()) => new Request(`ht
 describe('health probes', () => {
   let removed: { id: number; hash: string; created_at: string } | undefined;
 
-  let outage: { end: () => Promise<void> } | undefined;
   let silent: { close: () => Promise<void> } | undefined;
+  const outage = outageSwitch();
 
   afterEach(async () => {
-    // The silent server first: its accepted sockets would keep the pool's end() waiting.
     await silent?.close();
     silent = undefined;
-    await outage?.end();
-    outage = undefined;
     if (removed) {
       await adminSql()`INSERT INTO drizzle.__drizzle_migrations (id, hash, created_at) VALUES (${removed.id}, ${removed.hash}, ${removed.created_at})`;
       removed = undefined;
@@ -51,7 +48,7 @@ describe('health probes', () => {
 
   it('ready is 503 with cause "unreachable" and no address when the database refuses connections', async () => {
     const url = await refusedUrl(testDatabase().appUrl);
-    outage = await databaseOutage(url);
+    await outage.start(url);
     const response = await ready(probe('/api/health/ready', 'probe-refused-1'));
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
@@ -69,7 +66,7 @@ describe('health probes', () => {
   it('ready answers "timeout" (its own deadline, shorter than the connect timeout) when the database never answers', async () => {
     const hung = await silentServer(testDatabase().appUrl);
     silent = hung;
-    outage = await databaseOutage(hung.url);
+    await outage.start(hung.url);
     const response = await ready(probe('/api/health/ready'));
     expect(response.status).toBe(503);
     const body = (await response.json()) as { checks: { database: { cause: string } }; ms: number };
@@ -79,15 +76,14 @@ describe('health probes', () => {
   });
 
   it('startup is 503 until the process has been ready once, then 200 without asking the database', async () => {
-    outage = await databaseOutage(await refusedUrl(testDatabase().appUrl));
+    await outage.start(await refusedUrl(testDatabase().appUrl));
     const before = await startup(probe('/api/health/startup'));
     expect(before.status).toBe(503);
     expect(await before.json()).toMatchObject({ status: 'starting', checks: { database: { cause: 'unreachable' } } });
     await outage.end();
-    outage = undefined;
     expect((await startup(probe('/api/health/startup'))).status).toBe(200);
     // Started once: a later outage is readiness's business, not start-up's.
-    outage = await databaseOutage(await refusedUrl(testDatabase().appUrl));
+    await outage.start(await refusedUrl(testDatabase().appUrl));
     const after = await startup(probe('/api/health/startup'));
     expect(after.status).toBe(200);
     expect(await after.json()).toMatchObject({ status: 'started' });

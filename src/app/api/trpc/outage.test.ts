@@ -7,10 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError, type TRPCLink } from '@trpc/client';
 import superjson from 'superjson';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppRouter } from '@/server/api/root';
 import { testDatabase } from '../../../../test/support/db';
-import { databaseOutage, refusedUrl } from '../../../../test/support/outage';
+import { outageSwitch, refusedUrl } from '../../../../test/support/outage';
 import { callerAs, makeUser, makeWorkspace } from '../../../../test/support/trpc';
 
 interface Seen {
@@ -55,16 +55,12 @@ async function clientError(promise: Promise<unknown>): Promise<TRPCClientError<A
   return error as TRPCClientError<AppRouter>;
 }
 
-let outage: { end: () => Promise<void> } | undefined;
-afterEach(async () => {
-  await outage?.end();
-  outage = undefined;
-});
+const outage = outageSwitch();
 
 describe('tRPC over HTTP while the database is down', () => {
   it('a query and a mutation (not batched) answer 503 + Retry-After + the request id, then work again', async () => {
     const { client, seen, ws } = await browser({ batch: false });
-    outage = await databaseOutage(await refusedUrl(testDatabase().appUrl));
+    await outage.start(await refusedUrl(testDatabase().appUrl));
 
     const query = await clientError(client.workspace.list.query());
     const mutation = await clientError(client.task.create.mutate({ workspaceSlug: ws.slug, id: randomUUID(), projectId: randomUUID(), title: 'During the outage' }));
@@ -80,14 +76,13 @@ describe('tRPC over HTTP while the database is down', () => {
     }
 
     await outage.end();
-    outage = undefined;
     expect(await client.workspace.list.query()).toEqual([expect.objectContaining({ slug: ws.slug })]);
     expect(seen.at(-1)).toMatchObject({ status: 200, retryAfter: null });
   });
 
   it('a batch of queries answers 503 with one Retry-After and the request id on every call, in German', async () => {
     const { client, seen, ws } = await browser({ batch: true, locale: 'de' });
-    outage = await databaseOutage(await refusedUrl(testDatabase().appUrl));
+    await outage.start(await refusedUrl(testDatabase().appUrl));
     const [a, b] = await Promise.all([clientError(client.workspace.list.query()), clientError(client.project.list.query({ workspaceSlug: ws.slug }))]);
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ status: 503, retryAfter: '5' });
@@ -99,7 +94,7 @@ describe('tRPC over HTTP while the database is down', () => {
 
   it('signed out: a mutation that needs the database answers 503 too (not 401, not 500)', async () => {
     const { client, seen } = await browser({ batch: false, signedIn: false });
-    outage = await databaseOutage(await refusedUrl(testDatabase().appUrl));
+    await outage.start(await refusedUrl(testDatabase().appUrl));
     const error = await clientError(client.auth.signIn.mutate({ email: 'someone@example.test', password: 'correct horse battery staple' }));
     expect(seen[0]).toMatchObject({ status: 503, retryAfter: '5' });
     expect(error.data).toMatchObject({ code: 'SERVICE_UNAVAILABLE', requestId: seen[0]!.requestId });
