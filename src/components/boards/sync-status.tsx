@@ -1,11 +1,13 @@
 'use client';
 /**
- * Where this user's writes stand (COLLAB-5): saved, saving N, offline with N waiting, or N failed —
- * failed ones listed with retry and discard. Also says when the live connection is down.
+ * Where this user's writes stand (COLLAB-5): saved, saving N, offline with N waiting, reconnecting
+ * with N waiting (the API answers 503: the database is coming back), or N failed — failed ones listed
+ * with retry and discard. Also says when the live connection is down.
  */
-import { AlertTriangle, Check, CloudOff, Loader2 } from 'lucide-react';
+import { AlertTriangle, Check, CloudOff, Loader2, RefreshCw } from 'lucide-react';
 import { useTranslations } from 'next-intl';
 import { Popover } from 'radix-ui';
+import { useConnectionState, useOnReconnected } from '@/components/layout/connection-notice';
 import { Button } from '@/components/ui/button';
 import type { PendingOp } from '@/lib/boards/board-model';
 import { useLive, useLiveState, useQueueState } from './workspace-live';
@@ -15,23 +17,31 @@ export function SyncStatus({ projectId }: { projectId: string }) {
   const { queue } = useLive();
   const { ops, online } = useQueueState();
   const { status } = useLiveState();
+  const api = useConnectionState();
+  // The API is back: send what waits now rather than at the end of the queue's backoff (≤ 30 s).
+  useOnReconnected(() => {
+    queue.setOnline(false);
+    queue.setOnline(navigator.onLine);
+  });
   const mine = ops.filter((op) => op.projectId === projectId);
   const pending = mine.filter((op) => op.state === 'pending').length;
   const failed = mine.filter((op) => op.state === 'failed');
   const offline = !online || status === 'offline';
 
-  let state: 'offline' | 'failed' | 'saving' | 'saved' = 'saved';
+  let state: 'offline' | 'reconnecting' | 'failed' | 'saving' | 'saved' = 'saved';
   if (failed.length > 0) state = 'failed';
   else if (offline) state = 'offline';
+  else if (api.status === 'reconnecting') state = 'reconnecting';
   else if (pending > 0) state = 'saving';
 
   const label = {
     offline: pending > 0 ? t('sync.offlinePending', { count: pending }) : t('sync.offline'),
+    reconnecting: pending > 0 ? t('sync.reconnectingPending', { count: pending }) : t('sync.reconnecting'),
     failed: t('sync.failed', { count: failed.length }),
     saving: t('sync.saving', { count: pending }),
     saved: t('sync.saved'),
   }[state];
-  const Icon = { offline: CloudOff, failed: AlertTriangle, saving: Loader2, saved: Check }[state];
+  const Icon = { offline: CloudOff, reconnecting: RefreshCw, failed: AlertTriangle, saving: Loader2, saved: Check }[state];
   const body = (
     <span className="inline-flex items-center gap-1.5 text-xs text-muted-foreground" data-testid="sync-status" data-state={state} data-pending={pending}>
       <Icon className={state === 'saving' ? 'h-3.5 w-3.5 animate-spin' : 'h-3.5 w-3.5'} aria-hidden />

@@ -7,6 +7,7 @@ import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useLocale } from 'next-intl';
 import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
+import { observedFetch } from '@/lib/connection-status';
 import type { AppRouter } from '@/server/api/root';
 import { makeQueryClient } from './query-client';
 
@@ -29,6 +30,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
           url: '/api/trpc',
           transformer: superjson,
           headers: () => ({ 'x-kanso-locale': document.documentElement.lang || locale }),
+          // Every answer tells whether the API is reachable ("Kanso is reconnecting…").
+          fetch: observedFetch(),
         }),
       ],
     }),

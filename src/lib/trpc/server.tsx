@@ -7,6 +7,9 @@ import { cookies, headers } from 'next/headers';
 import { cache, type ReactNode } from 'react';
 import { appRouter, createCaller } from '@/server/api/root';
 import { createContext, isSecureRequest } from '@/server/api/trpc';
+import { toTRPCError } from '@/server/api/errors';
+import { databaseUnavailableError } from '@/server/db/errors';
+import { unavailableDigest } from '@/lib/unavailable-digest';
 import { makeQueryClient } from './query-client';
 
 const createRscContext = cache(async () => {
@@ -28,8 +31,20 @@ export const getQueryClient = cache(makeQueryClient);
 
 export const trpc = createTRPCOptionsProxy({ ctx: createRscContext, router: appRouter, queryClient: getQueryClient });
 
+/**
+ * A database outage while rendering: the error gets a digest naming the request, so the error
+ * boundary shows "reconnecting" with the request id instead of a generic crash.
+ */
+function markUnavailable(error: unknown, requestId: string): unknown {
+  if (error instanceof TRPCError && error.code === 'SERVICE_UNAVAILABLE') Object.assign(error, { digest: unavailableDigest(requestId) });
+  return error;
+}
+
 /** Direct server-side calls (no cache), e.g. for redirects in layouts. */
-export const serverCaller = cache(async () => createCaller(await createRscContext()));
+export const serverCaller = cache(async () => {
+  const ctx = await createRscContext();
+  return createCaller(ctx, { onError: ({ error }) => void markUnavailable(error, ctx.requestId) });
+});
 
 /**
  * The workspace `slug` as the signed-in member sees it (with their role), or null when they are not
@@ -42,9 +57,16 @@ export const getWorkspace = cache(async (slug: string) =>
   }),
 );
 
-/** The signed-in session of this request (null when signed out). */
+/** The signed-in session of this request (null when signed out); throws when it could not be looked up. */
 export async function getSession() {
-  return (await createRscContext()).session;
+  const ctx = await createRscContext();
+  if (ctx.failure) {
+    const unavailable = databaseUnavailableError(ctx.failure);
+    // Never "signed out" because the database is down: that would send the user to sign in.
+    ctx.log.warn({ code: unavailable ? 'UNAVAILABLE' : 'INTERNAL' }, 'session lookup failed while rendering');
+    throw unavailable ? markUnavailable(toTRPCError(unavailable), ctx.requestId) : ctx.failure;
+  }
+  return ctx.session;
 }
 
 /** Starts a query on the server; `HydrateClient` streams its result into the client cache. */

@@ -67,3 +67,15 @@ export function toTRPCError(error: unknown): unknown {
   }
   return error;
 }
+
+/** The `Retry-After` (seconds) for a response carrying `errors`: the longest wait any UNAVAILABLE asks for. */
+export function retryAfterOf(errors: readonly TRPCError[]): number | undefined {
+  let seconds: number | undefined;
+  for (const error of errors) {
+    const cause = error.cause;
+    if (!(cause instanceof AppError) || cause.code !== 'UNAVAILABLE') continue;
+    const wait = typeof cause.details?.retryAfter === 'number' ? cause.details.retryAfter : 1;
+    seconds = Math.max(seconds ?? 0, wait);
+  }
+  return seconds;
+}

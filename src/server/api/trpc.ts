@@ -6,17 +6,19 @@
  * `platformAdminProcedure` (operators). Every procedure declares `.input()` and `.output()`.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
-import { and, eq } from 'drizzle-orm';
+import { and, DrizzleQueryError, eq } from 'drizzle-orm';
 import superjson from 'superjson';
 import { z } from 'zod';
 import { isLocale, routing, type Locale } from '@/i18n/routing';
 import { can, type Permission, type Role } from '@/lib/permissions';
 import { sessionCookieName, validateSessionToken, type CurrentSession } from '@/server/auth/session';
 import { db, type Database } from '@/server/db/client';
+import { databaseErrorCode, databaseFailure, databaseUnavailableError } from '@/server/db/errors';
 import { setTenant, withTenant } from '@/server/db/tenant';
 import { workspaceMembers, workspaces } from '@/server/db/schema';
 import { AppError, isAppError } from '@/server/platform/errors';
 import { logger, type Logger } from '@/server/platform/logger';
+import { currentRequestId, requestIdOf } from '@/server/platform/request-context';
 import { localiseError, toTRPCError } from './errors';
 
 // ─── 1. Context ────────────────────────────────────────────────────────────────────────────────
@@ -39,6 +41,12 @@ export interface Context {
   /** Whether the request arrived over HTTPS (decides `Secure` and the cookie name). */
   secure: boolean;
   cookies: CookieJar;
+  /**
+   * Why the context is incomplete: the session lookup failed (the database is down, typically). Every
+   * procedure then fails with it — as a typed 503 for a database outage — carrying this request's id,
+   * rather than createContext throwing (tRPC would answer without a context: no request id, no locale).
+   */
+  failure: unknown;
 }
 
 export function parseCookies(header: string | null): Map<string, string> {
@@ -64,9 +72,15 @@ export function isSecureRequest(headers: Headers, url: string): boolean {
 }
 
 export async function createContext({ headers, cookies, secure, database = db() }: ContextInput): Promise<Context> {
-  const requestId = headers.get('x-request-id') ?? crypto.randomUUID();
+  const requestId = requestIdOf(headers);
   const token = cookies.get(sessionCookieName(secure));
-  const session = token ? await validateSessionToken(database, token) : null;
+  let session: CurrentSession | null = null;
+  let failure: unknown = null;
+  try {
+    session = token ? await validateSessionToken(database, token) : null;
+  } catch (error) {
+    failure = error;
+  }
   const headerLocale = headers.get('x-kanso-locale');
   const locale: Locale = isLocale(headerLocale) ? headerLocale : isLocale(session?.user.locale) ? session.user.locale : routing.defaultLocale;
   return {
@@ -79,6 +93,7 @@ export async function createContext({ headers, cookies, secure, database = db() 
     userAgent: headers.get('user-agent'),
     secure,
     cookies,
+    failure,
   };
 }
 
@@ -94,8 +109,9 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
   errorFormatter({ shape, error, ctx }) {
     const localised = localiseError(error, ctx?.locale ?? routing.defaultLocale);
     if (error.code === 'INTERNAL_SERVER_ERROR') {
-      (ctx?.log ?? logger).error({ err: error.cause ?? error }, 'unhandled error in procedure');
+      (ctx?.log ?? logger).error({ err: loggableError(error.cause ?? error) }, 'unhandled error in procedure');
     }
+    const details = error.cause instanceof AppError ? error.cause.details : undefined;
     return {
       ...shape,
       message: localised.message,
@@ -105,8 +121,11 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
         appCode: localised.appCode,
         fieldErrors: localised.fieldErrors,
         // The current record on a version CONFLICT (COLLAB-2): the client merges field by field.
-        current: error.cause instanceof AppError && error.cause.details && 'current' in error.cause.details ? error.cause.details.current : undefined,
-        requestId: ctx?.requestId ?? null,
+        current: details && 'current' in details ? details.current : undefined,
+        // Seconds to wait before retrying a 503 (also sent as `Retry-After`).
+        retryAfter: details && typeof details.retryAfter === 'number' ? details.retryAfter : undefined,
+        // Without a context (a request tRPC refused before creating one) the request's own id.
+        requestId: ctx?.requestId ?? currentRequestId() ?? null,
       },
     };
   },
@@ -117,20 +136,46 @@ export const router = t.router;
 
 // ─── 3. Procedures ─────────────────────────────────────────────────────────────────────────────
 
-/** AppErrors thrown by services become typed tRPC errors; timing is logged. */
+/**
+ * AppErrors thrown by services become typed tRPC errors; a database failure anywhere below (the
+ * session lookup, a query, BEGIN or COMMIT) becomes UNAVAILABLE (503 + Retry-After); timing is logged.
+ */
 const base = t.procedure.use(async ({ ctx, path, type, next }) => {
   const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  // The session could not be looked up: nothing below may run as if signed out.
+  if (ctx.failure) throw explainFailure(ctx, ctx.failure, { path, type, ms: elapsed() }) ?? ctx.failure;
   const result = await next();
-  const ms = Math.round(performance.now() - started);
   if (!result.ok) {
-    const cause = result.error.cause;
-    ctx.log.info({ path, type, ms, code: isAppError(cause) ? cause.code : result.error.code }, 'trpc call failed');
-    if (isAppError(cause)) throw toTRPCError(cause);
+    const explained = explainFailure(ctx, result.error.cause, { path, type, ms: elapsed() });
+    if (explained) throw explained;
+    ctx.log.info({ path, type, ms: elapsed(), code: result.error.code }, 'trpc call failed');
   } else {
-    ctx.log.debug({ path, type, ms }, 'trpc call');
+    ctx.log.debug({ path, type, ms: elapsed() }, 'trpc call');
   }
   return result;
 });
+
+/** The typed error for a failure's cause (an AppError, or a database failure as UNAVAILABLE), logged; null otherwise. */
+function explainFailure(ctx: Context, cause: unknown, fields: { path: string; type: string; ms: number }): TRPCError | null {
+  if (isAppError(cause)) {
+    ctx.log.info({ ...fields, code: cause.code }, 'trpc call failed');
+    return toTRPCError(cause) as TRPCError;
+  }
+  const unavailable = databaseUnavailableError(cause);
+  if (!unavailable) return null;
+  ctx.log.warn({ ...fields, code: unavailable.code, database: databaseFailure(cause), dbCode: databaseErrorCode(cause) }, 'database unavailable');
+  return toTRPCError(unavailable) as TRPCError;
+}
+
+/**
+ * What an unexpected error logs: Drizzle's DrizzleQueryError puts the SQL parameters (user data)
+ * into its message, so such an error is logged as the driver error it wraps plus the statement text.
+ */
+function loggableError(error: unknown): unknown {
+  if (error instanceof DrizzleQueryError) return { type: 'DrizzleQueryError', query: error.query, cause: error.cause };
+  return error;
+}
 
 export const publicProcedure = base;
 

@@ -21,6 +21,12 @@ export const envSchema = z
     /** Owner connection used for migrations; defaults to DATABASE_URL. */
     DATABASE_ADMIN_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    /** Longest wait for a new connection (TCP + startup + auth) before the request fails with 503. */
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+    /** Server-side `statement_timeout` of the app's connections (0 = none). */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    /** Server-side `idle_in_transaction_session_timeout`: a transaction left idle this long is ended (0 = none). */
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
     /** Public origin of the app, used in links in emails and OAuth callbacks. */
     APP_URL: z.string().url().default('http://localhost:3000'),
     /** Secret(s) for signing; comma-separated, first one signs, all verify. */

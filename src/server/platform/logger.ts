@@ -1,8 +1,10 @@
 /**
  * Structured JSON logs (OBS-1). Each request gets a child logger carrying its request id,
- * and user/workspace ids once known. Secrets are redacted by path.
+ * and user/workspace ids once known; a line written through the process logger inside a request
+ * (src/server/platform/request-context.ts) gets the request id too. Secrets are redacted by path.
  */
 import pino from 'pino';
+import { currentRequestId } from './request-context';
 
 export const REDACT_PATHS = [
   'password',
@@ -31,6 +33,11 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // The request id of the surrounding request, unless the (child) logger already carries one.
+      mixin: (_object, _level, instance) => {
+        const requestId = currentRequestId();
+        return requestId && !('requestId' in instance.bindings()) ? { requestId } : {};
+      },
     },
     options.destination,
   );

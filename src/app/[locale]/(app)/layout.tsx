@@ -1,5 +1,6 @@
 import { setRequestLocale } from 'next-intl/server';
 import type { ReactNode } from 'react';
+import { ConnectionNotice } from '@/components/layout/connection-notice';
 import { redirect } from '@/i18n/navigation';
 import { getSession } from '@/lib/trpc/server';
 
@@ -9,5 +10,10 @@ export default async function AppLayout({ children, params }: { children: ReactN
   setRequestLocale(locale);
   const session = await getSession();
   if (!session) redirect({ href: '/sign-in', locale });
-  return <>{children}</>;
+  return (
+    <>
+      <ConnectionNotice />
+      {children}
+    </>
+  );
 }

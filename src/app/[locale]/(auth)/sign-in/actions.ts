@@ -5,13 +5,16 @@
  */
 import { AuthError } from 'next-auth';
 import { getTranslations } from 'next-intl/server';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { isLocale, routing, type Locale } from '@/i18n/routing';
 import { signIn } from '@/server/auth/auth-config';
 import { enabledOAuthProviders, MAGIC_LINK_PROVIDER_ID } from '@/server/auth/providers';
 import { continuePath } from '@/server/auth/redirect';
 import { emailSchema } from '@/server/auth/schemas';
+import { databaseFailure } from '@/server/db/errors';
 import { logger } from '@/server/platform/logger';
+import { requestIdOf, withRequestContext } from '@/server/platform/request-context';
 
 export interface MagicLinkState {
   status: 'idle' | 'sent' | 'error';
@@ -25,12 +28,21 @@ function text(formData: FormData, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** Runs an action inside its request's context: its log lines (and Auth.js's) carry the request id. */
+async function asRequest<T>(fn: () => Promise<T>): Promise<T> {
+  return withRequestContext({ requestId: requestIdOf(await headers()) }, fn);
+}
+
 function localeFrom(formData: FormData): Locale {
   const value = text(formData, 'locale');
   return isLocale(value) ? value : routing.defaultLocale;
 }
 
-export async function requestMagicLink(_previous: MagicLinkState, formData: FormData): Promise<MagicLinkState> {
+export async function requestMagicLink(previous: MagicLinkState, formData: FormData): Promise<MagicLinkState> {
+  return asRequest(() => magicLink(previous, formData));
+}
+
+async function magicLink(_previous: MagicLinkState, formData: FormData): Promise<MagicLinkState> {
   const locale = localeFrom(formData);
   const t = await getTranslations({ locale, namespace: 'errors' });
   const parsed = emailSchema.safeParse(text(formData, 'email'));
@@ -43,13 +55,18 @@ export async function requestMagicLink(_previous: MagicLinkState, formData: Form
       redirect: false,
     });
   } catch (error) {
-    logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'auth.magic_link_failed');
-    return { status: 'error', message: t('generic.internal') };
+    const database = databaseFailure(error);
+    logger.warn({ err: error instanceof Error ? error.name : 'unknown', database: database ?? undefined }, 'auth.magic_link_failed');
+    return { status: 'error', message: t(database ? 'generic.databaseUnavailable' : 'generic.internal') };
   }
   return { status: 'sent', email: parsed.data };
 }
 
 export async function startOAuthSignIn(formData: FormData): Promise<void> {
+  return asRequest(() => oauthSignIn(formData));
+}
+
+async function oauthSignIn(formData: FormData): Promise<void> {
   const locale = localeFrom(formData);
   const provider = text(formData, 'provider');
   let target = `/${locale}/sign-in?error=Configuration`;

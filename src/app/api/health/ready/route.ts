@@ -1,17 +1,15 @@
-import { checkReadiness } from '@/server/platform/health';
+import { logger } from '@/server/platform/logger';
+import { checkReadiness, probeResponse } from '@/server/platform/health';
+import { requestIdOf } from '@/server/platform/request-context';
 
 export const dynamic = 'force-dynamic';
 
-/** Readiness: 200 when the database is reachable and no migration is pending; 503 with the reason otherwise. */
-export async function GET() {
-  const report = await checkReadiness();
-  const reason = !report.checks.database.ok
-    ? 'database unreachable'
-    : report.checks.migrations.pending.length > 0
-      ? `pending migrations: ${report.checks.migrations.pending.join(', ')}`
-      : undefined;
-  return Response.json(
-    { status: report.ready ? 'ready' : 'not_ready', reason, checks: report.checks },
-    { status: report.ready ? 200 : 503, headers: { 'cache-control': 'no-store' } },
-  );
+/**
+ * Readiness: 200 when the database answers and no migration is pending; 503 with the causes
+ * otherwise — always within READINESS_DEADLINE_MS. The body names causes, never hosts or ports.
+ */
+export async function GET(req: Request) {
+  const requestId = requestIdOf(req.headers);
+  const report = await checkReadiness({ log: logger.child({ requestId, probe: 'ready' }) });
+  return probeResponse(report.ready ? 'ready' : 'not_ready', report, requestId);
 }

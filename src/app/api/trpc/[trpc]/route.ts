@@ -1,6 +1,8 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
 import { createContext, isSecureRequest, parseCookies, type CookieJar } from '@/server/api/trpc';
+import { withRequestId } from '@/server/platform/request-context';
+import { retryAfterOf } from '@/server/api/errors';
 
 /** Cookies read from the request, written as Set-Cookie headers on the response. */
 function cookieJar(req: Request, resHeaders: Headers, secure: boolean): CookieJar {
@@ -21,7 +23,8 @@ function cookieJar(req: Request, resHeaders: Headers, secure: boolean): CookieJa
   };
 }
 
-const handler = (req: Request) =>
+/** Every call of the request (and every log line of it) carries the proxy's request id. */
+const handler = withRequestId((req: Request) =>
   fetchRequestHandler({
     endpoint: '/api/trpc',
     req,
@@ -30,6 +33,12 @@ const handler = (req: Request) =>
       const secure = isSecureRequest(req.headers, req.url);
       return createContext({ headers: req.headers, cookies: cookieJar(req, resHeaders, secure), secure });
     },
-  });
+    // 503s say when to come back (RFC 9110 §10.2.3); a batch answers with the longest wait of its calls.
+    responseMeta: ({ errors }) => {
+      const seconds = retryAfterOf(errors);
+      return seconds === undefined ? {} : { headers: new Headers({ 'retry-after': String(seconds) }) };
+    },
+  }),
+);
 
 export { handler as GET, handler as POST };
