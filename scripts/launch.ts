@@ -94,6 +94,10 @@ function childService(spec: ChildSpec, env: NodeJS.ProcessEnv): ServiceSpec {
   };
 }
 
+// A closed terminal or a reader that went away (`npm run dev | tee log` after Ctrl+C) must not
+// crash the launcher halfway through an ordered shutdown: lost output is the lesser harm.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
 async function main(): Promise<void> {
   loadDotEnv();
   const port = Number(process.env.PORT ?? 3000);
