@@ -12,7 +12,7 @@
  * with backoff while the others keep serving; a crash loop stops the launcher with exit code 1
  * and the child's last output lines. SIGINT / SIGTERM / SIGHUP stop in order: web (drains) →
  * sidecar and worker → PostgreSQL, then exit 0. A second Ctrl+C (a second or more after the first)
- * forces: children are killed, PostgreSQL still stops last.
+ * forces: children are killed, PostgreSQL still stops last, exit 1.
  *
  * The lines this prints are stable (the chaos suite reads them); see docs/deploy.md.
  */
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
   const embedded = !process.env.DATABASE_URL;
   let lock: Acquired | undefined;
   let stopping: { signal: string; at: number } | undefined;
+  let forced: NodeJS.Signals | undefined;
 
   const supervisor = new Supervisor({
     log,
@@ -127,7 +128,14 @@ async function main(): Promise<void> {
     await supervisor.stop(STOP_ORDER);
     for (const name of CHILD_NAMES) forgetChild(name);
     releaseLock();
-    log(code === 0 ? `stopped cleanly after ${reason} (exit 0)` : `stopped after ${reason} (exit ${code})`);
+    if (forced) code = 1;
+    log(
+      forced
+        ? `stopped by force after a second ${forced} (exit 1)`
+        : code === 0
+          ? `stopped cleanly after ${reason} (exit 0)`
+          : `stopped after ${reason} (exit ${code})`,
+    );
     process.exit(code);
   }
 
@@ -136,6 +144,8 @@ async function main(): Promise<void> {
     // A terminal sends Ctrl+C to the whole foreground group (npm forwards it once more): a repeat
     // within a second is that echo, not a second Ctrl+C.
     if (Date.now() - stopping.at < 1_000) return;
+    if (forced) return;
+    forced = signal;
     log(`second ${signal}: forcing (children killed, PostgreSQL still stopped last)`);
     for (const name of CHILD_NAMES) {
       const pid = supervisor.get(name)?.pid;

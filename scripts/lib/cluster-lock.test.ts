@@ -81,6 +81,14 @@ describe('cluster lock', () => {
     if (taken.acquired) taken.release();
   });
 
+  it('creates the data dir of a first run', () => {
+    const dir = path.join(dataDir(), 'not-yet', 'there');
+    const taken = acquireLock(dir, { owner: 'launcher', pgPort: 54341 });
+    expect(taken.acquired).toBe(true);
+    expect(readLock(dir)?.pid).toBe(process.pid);
+    if (taken.acquired) taken.release();
+  });
+
   it('replaces an unreadable lock, and release() leaves a lock it does not hold alone', async () => {
     const dir = dataDir();
     writeFileSync(lockFile(dir), 'not json');

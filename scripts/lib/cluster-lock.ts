@@ -7,7 +7,7 @@
  * cluster (a command) or refuses (a second launcher); only a cluster whose owner is dead is stale
  * and may be stopped. Created with O_EXCL, so two starters cannot both win.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface LockInfo {
@@ -93,6 +93,7 @@ export function acquireLock(dataDir: string, fields: Omit<LockInfo, 'pid' | 'sta
     startedAt: new Date().toISOString(),
     ...fields,
   };
+  mkdirSync(dataDir, { recursive: true });
   const file = lockFile(dataDir);
   let staleOwner: LockInfo | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -119,4 +119,24 @@ describe('migrateDatabase', () => {
       await su.end();
     }
   });
+
+  it('lets two runs at once take turns: each migration applied once, both succeed', async () => {
+    const name = `t_twice_${randomBytes(4).toString('hex')}`;
+    const su = postgres(cluster().superuserUrl, { max: 1, onnotice: () => {} });
+    await su.unsafe(`CREATE DATABASE "${name}" OWNER ${OWNER_ROLE}`);
+    const ownerUrl = `${cluster().ownerBaseUrl}${name}`;
+    const appUrl = `${cluster().appBaseUrl}${name}`;
+    const fresh = postgres(appUrl, { max: 1, onnotice: () => {} });
+    try {
+      const results = await Promise.allSettled([migrateDatabase(ownerUrl, appUrl), migrateDatabase(ownerUrl, appUrl)]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect(await pendingMigrations(fresh)).toEqual([]);
+      const [{ n } = { n: 0 }] = await fresh<{ n: number }[]>`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`;
+      expect(n).toBe(journal.entries.length);
+    } finally {
+      await fresh.end();
+      await su.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await su.end();
+    }
+  });
 });
