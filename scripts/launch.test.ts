@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunDir } from '../test/support/runs';
 import { lockFile, readLock } from './lib/cluster-lock';
 import { freePort, stopStaleServer } from './lib/embedded-postgres';
+import { processAlive as alive } from './lib/process-alive';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = createRunDir(process.pid);
@@ -68,14 +69,6 @@ function dbCommand(command: string): Promise<{ code: number | null; output: stri
   });
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const postmasterPid = () => Number(readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 

@@ -7,20 +7,12 @@
 import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR } from './data-dir';
+import { processAlive as alive } from './process-alive';
 
 /** Every child the launcher may run (the job worker joins when it lands). */
 export const CHILD_NAMES = ['web', 'realtime', 'worker'] as const;
 
 const runDir = () => path.join(DATA_DIR, 'run');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function recordChild(name: string, pid: number | undefined): void {
   if (!pid) return;

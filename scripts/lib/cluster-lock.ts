@@ -9,6 +9,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { processAlive } from './process-alive';
 
 export interface LockInfo {
   pid: number;
@@ -36,7 +37,7 @@ export function processStartTicks(pid: number): number | null | undefined {
         readFileSync('/proc/self/stat');
         return undefined;
       } catch {
-        return signalAlive(pid) ? null : undefined;
+        return processAlive(pid) ? null : undefined;
       }
     }
     throw error;
@@ -46,20 +47,11 @@ export function processStartTicks(pid: number): number | null | undefined {
   return Number(fields[19]);
 }
 
-function signalAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Is the process that wrote this lock still running (the same process, not a recycled pid)? */
 export function ownerAlive(info: LockInfo): boolean {
   const ticks = processStartTicks(info.pid);
   if (ticks === undefined) return false;
-  if (ticks === null || info.startTicks === null) return signalAlive(info.pid);
+  if (ticks === null || info.startTicks === null) return processAlive(info.pid);
   return ticks === info.startTicks;
 }
 

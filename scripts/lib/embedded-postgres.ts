@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
+import { processAlive } from './process-alive';
 import { spawnProcess, type ExitInfo, type RunningService, type ServiceSpec } from './supervisor';
 
 /**
@@ -96,15 +97,6 @@ function urlsFor(creds: Credentials, port: number) {
     ownerUrl: (db: string) => url(OWNER_ROLE, creds.owner, db),
     appUrl: (db: string) => url(APP_ROLE, creds.app, db),
   };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -293,30 +285,16 @@ export function adoptPostmaster(pid: number, pollMs = 250): RunningService {
  * Used by the tests, the benches and the db:* commands; the launcher supervises the pieces itself.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedCluster> {
-  const log = options.log ?? (() => {});
-  const { dataDir, port } = options;
-  await stopStaleServer(clusterDirOf(dataDir), log);
-  await assertPortFree(port);
-  const creds = await prepareCluster(dataDir, log);
-  const server = await spawnPostgres(options);
-  const cluster: EmbeddedCluster = {
-    port,
+  await stopStaleServer(clusterDirOf(options.dataDir), options.log ?? (() => {}));
+  const server = await embeddedPostgresService(options).start();
+  return {
+    port: options.port,
     server,
-    ...urlsFor(creds, port),
+    ...clusterUrls(options.dataDir, options.port),
     stop: async () => {
       await server.stop();
     },
   };
-  try {
-    await ensureRoles(cluster.superuserUrl('postgres'), creds);
-  } catch (error) {
-    await cluster.stop();
-    throw new Error(
-      `Cannot sign in to the embedded PostgreSQL in ${clusterDirOf(dataDir)} (${error instanceof Error ? error.message : String(error)}). ` +
-        `Its credentials file ${credentialsFile(dataDir)} may be missing or stale: delete ${dataDir} to start fresh.`,
-    );
-  }
-  return cluster;
 }
 
 export async function assertPortFree(port: number): Promise<void> {
@@ -363,12 +341,12 @@ export async function ensureDatabase(cluster: Pick<EmbeddedCluster, 'superuserUr
 }
 
 /**
- * The launcher's PostgreSQL as a supervised service: the first start initialises the cluster if
- * needed; a restart after it stopped underneath the launcher (killed, crashed, stopped by hand)
- * follows a postmaster someone else already started in the data dir instead of fighting it.
- * Each start ensures the roles and the app database.
+ * The embedded PostgreSQL as a service (the launcher supervises it; startEmbeddedPostgres starts it
+ * once): the first start initialises the cluster if needed; a restart after it stopped underneath
+ * (killed, crashed, stopped by hand) follows a postmaster someone else already started in the data
+ * dir instead of fighting it. Each start ensures the roles (and `database`, if named).
  */
-export function embeddedPostgresService(options: EmbeddedOptions & { database: string }): ServiceSpec {
+export function embeddedPostgresService(options: EmbeddedOptions & { database?: string }): ServiceSpec {
   const log = options.log ?? (() => {});
   const clusterDir = clusterDirOf(options.dataDir);
   let first = true;
@@ -389,7 +367,7 @@ export function embeddedPostgresService(options: EmbeddedOptions & { database: s
       try {
         const urls = urlsFor(creds, options.port);
         await ensureRoles(urls.superuserUrl('postgres'), creds);
-        await ensureDatabase(urls, options.database);
+        if (options.database) await ensureDatabase(urls, options.database);
       } catch (error) {
         await server.stop();
         throw new Error(

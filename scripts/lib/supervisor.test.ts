@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnProcess, Supervisor, type CrashLoop, type RunningService, type ServiceSpec } from './supervisor';
+import { processAlive as alive } from './process-alive';
 
 const dirs: string[] = [];
 const supervisors: Supervisor[] = [];
@@ -61,14 +62,6 @@ async function until<T>(check: () => T | undefined | false, timeoutMs = 20_000):
   }
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const STAY = 'setInterval(() => {}, 1000);';
 
