@@ -84,6 +84,8 @@ interface Entry {
   restartTimer?: NodeJS.Timeout;
   downSince?: number;
   stopping: boolean;
+  /** How it exited after a stop began but before its own turn came. */
+  exitWhileStopping?: ExitInfo;
   /** A restart in progress (awaited by a stop, so nothing is left starting behind it). */
   starting?: Promise<void>;
   lastLines: string[];
@@ -142,7 +144,13 @@ export class Supervisor {
     clearTimeout(entry.restartTimer);
     await entry.starting;
     const current = entry.current;
-    if (!current) return undefined;
+    if (!current) {
+      // Gone while the stop waited for an earlier group (killed by a forced stop, say).
+      const exit = entry.exitWhileStopping;
+      entry.exitWhileStopping = undefined;
+      if (exit) this.log(`${name} stopped (${describeExit(exit)}) in 0.0 s`);
+      return exit;
+    }
     const began = Date.now();
     const exit = await current.stop();
     this.log(`${name} stopped (${describeExit(exit)}) in ${seconds(Date.now() - began)} s`);
@@ -171,7 +179,10 @@ export class Supervisor {
     if (entry.current !== running) return;
     entry.current = undefined;
     entry.lastLines = running.lastLines();
-    if (entry.stopping || this.halted) return;
+    if (entry.stopping || this.halted) {
+      entry.exitWhileStopping = exit;
+      return;
+    }
     const now = Date.now();
     const upMs = now - entry.startedAt;
     this.crashed(entry, now, upMs, exit, undefined);
