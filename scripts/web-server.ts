@@ -22,6 +22,9 @@ if (process.env.NODE_ENV !== 'production') (process.env as Record<string, string
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
 const { createLogger } = await import('../src/server/platform/logger');
+// tsx turns Node's source-map support on; `next start` runs without it, and so does this server
+// from here on (stack traces built while serving are not mapped through Next's chunk source maps).
+process.setSourceMapsEnabled(false);
 const { default: next } = await import('next');
 
 const log = createLogger({ service: 'kanso-web' });
