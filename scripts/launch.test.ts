@@ -135,6 +135,14 @@ describe('the launcher', () => {
 
   it('lets db:migrate use its cluster and keeps it serving throughout', async () => {
     const postmaster = postmasterPid();
+    const healthy = () =>
+      fetch(`http://127.0.0.1:${realtimePort}/health`).then(
+        async (r) => (await r.body?.cancel(), r.status === 200),
+        () => false,
+      );
+    // "started" means the sidecar answers; healthy (LISTEN up) may come a moment later.
+    const end = Date.now() + 30_000;
+    while (!(await healthy()) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
     let probes = 0;
     const failures: string[] = [];
     let probing = true;
