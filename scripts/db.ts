@@ -1,8 +1,9 @@
 /**
- * `npm run db:migrate | db:seed | db:reset`. Works against DATABASE_URL or the embedded cluster
- * (started for the duration of the command).
+ * `npm run db:migrate | db:seed | db:reset`. Works against DATABASE_URL, the embedded cluster of a
+ * running launcher (left running: the app stays ready while migrations are applied), or the
+ * embedded cluster started for the duration of the command (scripts/lib/database-urls.ts).
  */
-import { loadDotEnv, resolveDatabase } from './lib/database-urls';
+import { loadDotEnv, resolveDatabase, runningLauncher } from './lib/database-urls';
 import { migrateDatabase } from '../src/server/db/migrate';
 import postgres from 'postgres';
 
@@ -15,7 +16,9 @@ async function main(): Promise<void> {
   if (command === 'reset' && process.env.NODE_ENV === 'production') {
     throw new Error('db:reset refuses to run with NODE_ENV=production');
   }
-  const database = await resolveDatabase(log);
+  const launcher = command === 'reset' && !process.env.DATABASE_URL ? runningLauncher() : undefined;
+  if (launcher) throw new Error(`db:reset would drop the schema under the running launcher (pid ${launcher.pid}); stop it first`);
+  const database = await resolveDatabase(log, `db:${command}`);
   try {
     if (command === 'reset') {
       const sql = postgres(database.adminUrl, { max: 1, onnotice: () => {} });
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
       log(`demo data present (${DEMO_USER.email} / ${DEMO_USER.password})`);
     }
   } finally {
-    await database.embedded?.stop();
+    await database.release();
   }
 }
 

@@ -95,15 +95,28 @@ describe('pendingMigrations', () => {
   });
 });
 
+/** An empty database owned by the owner role, its URLs and an app-role client; dropped afterwards. */
+async function withEmptyDatabase(
+  prefix: string,
+  run: (db: { ownerUrl: string; appUrl: string; fresh: postgres.Sql }) => Promise<void>,
+): Promise<void> {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const su = postgres(cluster().superuserUrl, { max: 1, onnotice: () => {} });
+  await su.unsafe(`CREATE DATABASE "${name}" OWNER ${OWNER_ROLE}`);
+  const appUrl = `${cluster().appBaseUrl}${name}`;
+  const fresh = postgres(appUrl, { max: 1, onnotice: () => {} });
+  try {
+    await run({ ownerUrl: `${cluster().ownerBaseUrl}${name}`, appUrl, fresh });
+  } finally {
+    await fresh.end();
+    await su.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await su.end();
+  }
+}
+
 describe('migrateDatabase', () => {
   it('migrates an empty database and grants the app role row access only', async () => {
-    const name = `t_fresh_${randomBytes(4).toString('hex')}`;
-    const su = postgres(cluster().superuserUrl, { max: 1, onnotice: () => {} });
-    await su.unsafe(`CREATE DATABASE "${name}" OWNER ${OWNER_ROLE}`);
-    const ownerUrl = `${cluster().ownerBaseUrl}${name}`;
-    const appUrl = `${cluster().appBaseUrl}${name}`;
-    const fresh = postgres(appUrl, { max: 1, onnotice: () => {} });
-    try {
+    await withEmptyDatabase('t_fresh', async ({ ownerUrl, appUrl, fresh }) => {
       await migrateDatabase(ownerUrl, appUrl);
       expect(await pendingMigrations(fresh)).toEqual([]);
       await fresh`INSERT INTO users (email) VALUES ('fresh@example.com')`;
@@ -113,10 +126,16 @@ describe('migrateDatabase', () => {
       // Idempotent: a second run applies nothing and keeps the data.
       await migrateDatabase(ownerUrl, appUrl);
       expect(await fresh`SELECT count(*)::int AS n FROM users`).toEqual([{ n: 1 }]);
-    } finally {
-      await fresh.end();
-      await su.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await su.end();
-    }
+    });
+  });
+
+  it('lets two runs at once take turns: each migration applied once, both succeed', async () => {
+    await withEmptyDatabase('t_twice', async ({ ownerUrl, appUrl, fresh }) => {
+      const results = await Promise.allSettled([migrateDatabase(ownerUrl, appUrl), migrateDatabase(ownerUrl, appUrl)]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect(await pendingMigrations(fresh)).toEqual([]);
+      const [{ n } = { n: 0 }] = await fresh<{ n: number }[]>`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`;
+      expect(n).toBe(journal.entries.length);
+    });
   });
 });

@@ -18,6 +18,10 @@ export const MIGRATIONS_FOLDER = path.resolve(process.cwd(), 'drizzle');
 export async function migrateDatabase(adminUrl: string, appUrl: string): Promise<void> {
   const client = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
+    // Several at once (a deploy's migrate step next to a launcher, two hosts) take turns: drizzle's
+    // migrator does not lock, and two runs would both apply the same migration. One connection
+    // (max: 1), so the session lock covers the migrator's transaction.
+    await client`SELECT pg_advisory_lock(hashtext('kanso:migrate'))`;
     await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
     const appRole = decodeURIComponent(new URL(appUrl).username);
     const [{ current } = { current: '' }] = await client<{ current: string }[]>`SELECT current_user AS current`;

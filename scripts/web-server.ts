@@ -1,0 +1,81 @@
+/**
+ * The web process in production: `npm run start:web` (REL-1; docs/deploy.md, ADR 0010).
+ *
+ * The Next app (production build in .next/, `src/proxy.ts` included) served by node:http through
+ * Next's documented custom-server API, so that shutdown can drain: on SIGTERM or SIGINT it stops
+ * accepting, closes idle keep-alive connections, lets requests in flight finish within
+ * KANSO_SHUTDOWN_GRACE_MS (default 10 s), cuts what is left, and exits 0; its last log line says
+ * how many requests completed and how many were cut. `next start` keeps serving keep-alive
+ * connections until it is killed.
+ *
+ * It runs neither migrations nor PostgreSQL: it takes DATABASE_URL (run `npm run db:migrate`
+ * first; readiness answers 503 naming a pending migration). Several instances may run side by side.
+ *
+ *   PORT (3000)  KANSO_HOST (all interfaces)  KANSO_SHUTDOWN_GRACE_MS (10000)
+ */
+import { createServer } from 'node:http';
+import { makeDrainable } from './lib/http-drain';
+import { shutdownGraceMs } from './lib/shutdown';
+
+// Next reads NODE_ENV while loading; a production server is what this file is.
+if (process.env.NODE_ENV !== 'production') (process.env as Record<string, string>).NODE_ENV = 'production';
+process.env.NEXT_TELEMETRY_DISABLED ??= '1';
+
+const { createLogger } = await import('../src/server/platform/logger');
+// tsx turns Node's source-map support on; `next start` runs without it, and so does this server
+// from here on (stack traces built while serving are not mapped through Next's chunk source maps).
+process.setSourceMapsEnabled(false);
+const { default: next } = await import('next');
+
+const log = createLogger({ service: 'kanso-web' });
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.KANSO_HOST || undefined;
+const graceMs = shutdownGraceMs();
+const started = Date.now();
+
+let stopping = false;
+let listening = false;
+const onSignal = (signal: NodeJS.Signals) => {
+  if (!listening) {
+    log.info({ signal }, 'web server stopped before it listened');
+    process.exit(0);
+  }
+  void shutdown(signal);
+};
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal);
+
+const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? 'localhost', port });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+const server = createServer((req, res) => {
+  handle(req, res).catch((err: unknown) => {
+    log.error({ err, url: req.url }, 'request handler failed');
+    if (!res.headersSent) res.statusCode = 500;
+    res.end();
+  });
+});
+const drainable = makeDrainable(server);
+
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return; // a terminal's Ctrl+C and a supervisor may both signal
+  stopping = true;
+  log.info({ signal, inFlight: drainable.inFlight(), connections: drainable.connections(), graceMs }, 'web server draining');
+  const result = await drainable.drain(graceMs);
+  await Promise.race([app.close(), new Promise((r) => setTimeout(r, 2_000).unref())]);
+  log.info(
+    { signal, ...result },
+    result.cut === 0
+      ? `web server stopped: drained in ${result.ms} ms (${result.completed} in-flight requests completed)`
+      : `web server stopped: grace period of ${graceMs} ms over, ${result.cut} requests cut, ${result.completed} completed`,
+  );
+  process.exit(0);
+}
+server.on('error', (err) => {
+  log.fatal({ err, port }, 'web server cannot listen');
+  process.exit(1);
+});
+server.listen(port, hostname, () => {
+  listening = true;
+  log.info({ port, host: hostname ?? 'all interfaces', ms: Date.now() - started }, 'web server listening');
+});
