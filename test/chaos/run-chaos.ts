@@ -411,7 +411,12 @@ async function main(): Promise<number> {
       // As a supervisor (systemd Restart=always) would: start it again at once.
       launcher = startLauncher(config);
     },
-    recovered: async () => launcher!.child.exitCode === null && (await appReady(config)) === 200 && (await sidecarReady(config)) === 200,
+    // Whole again once the NEW launcher says it is ready (until then the orphans of the old one may still answer).
+    recovered: async () =>
+      launcher!.child.exitCode === null &&
+      launcher!.lines.some((l) => l.line.startsWith('[kanso] ready')) &&
+      (await appReady(config)) === 200 &&
+      (await sidecarReady(config)) === 200,
   });
 
   scenarios.push(scenarioMigrate, () => scenarioSigterm(team.users, slug));
