@@ -7,7 +7,7 @@
 import { AlertTriangle, Check, CloudOff, Loader2, RefreshCw } from 'lucide-react';
 import { useTranslations } from 'next-intl';
 import { Popover } from 'radix-ui';
-import { useConnectionState, useOnReconnected } from '@/components/layout/connection-notice';
+import { useConnectionState } from '@/components/layout/connection-notice';
 import { Button } from '@/components/ui/button';
 import type { PendingOp } from '@/lib/boards/board-model';
 import { useLive, useLiveState, useQueueState } from './workspace-live';
@@ -18,11 +18,6 @@ export function SyncStatus({ projectId }: { projectId: string }) {
   const { ops, online } = useQueueState();
   const { status } = useLiveState();
   const api = useConnectionState();
-  // The API is back: send what waits now rather than at the end of the queue's backoff (≤ 30 s).
-  useOnReconnected(() => {
-    queue.setOnline(false);
-    queue.setOnline(navigator.onLine);
-  });
   const mine = ops.filter((op) => op.projectId === projectId);
   const pending = mine.filter((op) => op.state === 'pending').length;
   const failed = mine.filter((op) => op.state === 'failed');

@@ -17,6 +17,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useLocale, useTranslations } from 'next-intl';
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useOnReconnected } from '@/components/layout/connection-notice';
 import { useMemberList } from '@/components/members/members-view';
 import { useToast } from '@/components/ui/toaster';
 import { useWorkspaceRole } from '@/components/workspaces/workspace-role';
@@ -122,6 +123,8 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
       }),
   );
   const socket = useRef<RealtimeClient | null>(null);
+  // The API is back after an outage (503s): send what waits now rather than after the queue's backoff (≤ 30 s).
+  useOnReconnected(() => queue.resume());
   const resyncs = useRef<ResyncScheduler | null>(null);
 
   /** Resyncs one board (coalesced per board; retried with backoff until it gets through). */

@@ -18,7 +18,7 @@ import { indexedDbOpStore } from './op-store';
 import { trpcTransport } from './trpc-transport';
 import { WriteQueue, type QueueNotice } from './write-queue';
 
-async function setup() {
+async function setup(backoffMs = { min: 5, max: 20 }) {
   const owner = await makeUser();
   const ws = await makeWorkspace([{ userId: owner.id, role: 'owner' }]);
   const { caller, jar } = await callerAs(owner.id);
@@ -50,8 +50,8 @@ async function setup() {
     workspaceSlug: ws.slug,
     onApplied: () => {},
     onNotice: (notice) => notices.push(notice),
-    minBackoffMs: 5,
-    maxBackoffMs: 20,
+    minBackoffMs: backoffMs.min,
+    maxBackoffMs: backoffMs.max,
   });
   await queue.start();
   return { ws, project, task, queue, notices, statuses };
@@ -82,6 +82,20 @@ describe('write queue through a database outage (real API)', () => {
     const [row] = await superSql()`SELECT title, version FROM tasks WHERE id = ${ctx.task.id}`;
     expect(row).toEqual({ title: 'After', version: 2 });
     expect(ctx.notices).toEqual([]);
+    ctx.queue.stop();
+  });
+
+  it('resume() sends what waits at once when the API is back, not after the backoff', async () => {
+    // A minute of backoff: without resume() the op would still be waiting when the bound below ends.
+    const ctx = await setup({ min: 60_000, max: 60_000 });
+    await outage.start(await refusedUrl(testDatabase().appUrl));
+    ctx.queue.enqueue({ kind: 'update', taskId: ctx.task.id, projectId: ctx.project.id, changes: { title: 'After' }, base: { title: 'Before' }, expectedVersion: 1, baseVersion: 1 });
+    await until('a 503', () => ctx.statuses.includes(503));
+    await outage.end();
+    ctx.queue.resume();
+    await until('the queue to drain', () => ctx.queue.getSnapshot().ops.length === 0, 10_000);
+    const [row] = await superSql()`SELECT title, version FROM tasks WHERE id = ${ctx.task.id}`;
+    expect(row).toEqual({ title: 'After', version: 2 });
     ctx.queue.stop();
   });
 

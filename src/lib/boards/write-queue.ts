@@ -115,13 +115,16 @@ export class WriteQueue {
   setOnline(online: boolean): void {
     if (this.online === online) return;
     this.online = online;
-    if (online) {
-      this.backoffMs = this.options.minBackoffMs ?? 1000;
-      if (this.retryTimer) clearTimeout(this.retryTimer);
-      this.retryTimer = null;
-    }
     this.emit();
-    if (online) void this.drain();
+    if (online) this.resume();
+  }
+
+  /** The way is clear again (the API answers after an outage): send what waits now, not after the backoff. */
+  resume(): void {
+    this.backoffMs = this.options.minBackoffMs ?? 1000;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.online) void this.drain();
   }
 
   /** Sends a failed op again (at its place in the order). */
