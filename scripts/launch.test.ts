@@ -1,7 +1,7 @@
 /**
  * The real launcher (`node --import tsx scripts/launch.ts start`) with its own embedded cluster
  * and the realtime sidecar (KANSO_LAUNCH_SERVICES=realtime: the web child needs a production
- * build, which `npm test` does not make; bench/launcher-faults.sh runs the full `npm start`).
+ * build, which `npm test` does not make; the chaos suite (test/chaos/run-chaos.ts) runs the full `npm start`).
  *
  *   - db:migrate while it runs uses its cluster: the same postmaster keeps serving throughout;
  *   - a second launcher on the same data dir refuses;
