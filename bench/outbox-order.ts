@@ -18,21 +18,13 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedCluster } from '../scripts/lib/embedded-postgres';
+import { benchArgs, percentile } from './lib/cli';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k, v ?? 'true'];
-  }),
-) as Record<string, string | undefined>;
+const args = benchArgs();
 const OPS = Number(args.ops ?? 400);
 const LEVELS = (args.concurrency ?? '1,4,16,32').split(',').map(Number);
 
 const log = (line: string) => console.log(`[bench] ${line}`);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}
 
 async function main(): Promise<void> {
   let cluster: EmbeddedCluster | undefined;

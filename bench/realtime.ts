@@ -21,13 +21,9 @@ import path from 'node:path';
 import superjson from 'superjson';
 import WebSocket from 'ws';
 import { ensureDatabase, freePort, startEmbeddedPostgres, type EmbeddedCluster } from '../scripts/lib/embedded-postgres';
+import { benchArgs, percentile } from './lib/cli';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k, v ?? 'true'];
-  }),
-) as Record<string, string | undefined>;
+const args = benchArgs();
 const CLIENTS = Number(args.clients ?? 200);
 const EDITS = Number(args.edits ?? 50);
 const IDLE = Number(args.idle ?? 2000);
@@ -35,11 +31,6 @@ const APP_URL = args['app-url'];
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 function rssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
