@@ -8,7 +8,8 @@
  *      in flight whose headers are not sent yet, so each connection ends after its current response;
  *   3. closes connections that sit idle between requests (after `idleCloseMs`, default 500 ms,
  *      without a request, so a request already on its way on a busy connection is still answered,
- *      with `close`, rather than reset);
+ *      with `close`, rather than reset) — also those whose last response, sent before the drain,
+ *      said keep-alive;
  *   4. after `graceMs`, destroys whatever is left (requests still running are cut) and resolves.
  *
  * Node's own `server.close()` closes "idle" connections at once, including busy ones whose next
@@ -68,8 +69,10 @@ export function makeDrainable(server: Server, options: { idleCloseMs?: number; t
       if (!draining) return;
       if (runningAtStart.delete(res)) completed++;
       else lateServed++;
-      // A response sent before the drain began said keep-alive: end its connection now.
-      if (connection.active.size === 0 && !req.socket.destroyed) req.socket.end();
+      // A response whose headers went out before the drain said keep-alive: its client may already
+      // be sending the next request on it. Ending the connection now would reset that request (seen:
+      // 2 of 10 keep-alive clients cut); it is answered with `Connection: close` instead, or the
+      // connection is closed once idle (below).
     });
   });
 

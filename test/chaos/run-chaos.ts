@@ -361,8 +361,8 @@ async function main(): Promise<number> {
     await db?.end({ timeout: 1 }).catch(() => undefined);
     db = superuser(config);
   };
-  const scenarios: (() => Promise<void>)[] = [];
-  const writeScenario = (scenario: WriteScenario) => scenarios.push(() => runWriteScenario(team.users, slug, scenario));
+  const scenarios: { name: string; run: () => Promise<void> }[] = [];
+  const writeScenario = (scenario: WriteScenario) => scenarios.push({ name: scenario.name, run: () => runWriteScenario(team.users, slug, scenario) });
 
   writeScenario({
     name: 'sidecar kill -9',
@@ -419,11 +419,14 @@ async function main(): Promise<number> {
       (await sidecarReady(config)) === 200,
   });
 
-  scenarios.push(scenarioMigrate, () => scenarioSigterm(team.users, slug));
+  scenarios.push({ name: 'db:migrate while running', run: scenarioMigrate }, { name: 'SIGTERM under keep-alive load', run: () => scenarioSigterm(team.users, slug) });
 
+  // CHAOS_SCENARIOS=sigterm,web runs only the scenarios whose names contain one of those words.
+  const only = (process.env.CHAOS_SCENARIOS ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
   for (const scenario of scenarios) {
+    if (only.length && !only.some((w) => scenario.name.toLowerCase().includes(w))) continue;
     await ensureStack();
-    await scenario().catch((error: unknown) => rows.at(-1)?.detail.push(`aborted: ${error instanceof Error ? error.message : String(error)}`));
+    await scenario.run().catch((error: unknown) => rows.at(-1)?.detail.push(`aborted: ${error instanceof Error ? error.message : String(error)}`));
   }
   return rows.every((r) => r.ok) ? 0 : 1;
 }
