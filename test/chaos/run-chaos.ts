@@ -130,6 +130,7 @@ async function runWriteScenario(team: TeamUser[], slug: string, scenario: WriteS
     const recoveredAt = workload.ackTimes.find((t) => t >= wholeAt) ?? Date.now();
     await sleep(2000);
     const { unfinished } = await workload.stop(60_000);
+    const stoppedAt = Date.now();
     await probe.stop();
     if (unfinished) detail.push(`${unfinished} writer(s) could not finish their op`);
 
@@ -142,6 +143,8 @@ async function runWriteScenario(team: TeamUser[], slug: string, scenario: WriteS
       return lastDiff.length === 0;
     }, Math.max(0, recoveredAt + 10_000 - Date.now()) + 2000, 100);
     row.convergedMs = convergedAt === null ? null : Math.max(0, (convergedAt as number) - recoveredAt);
+    // The loop writes for 2 s after recovery: the board can only match the database once it stops.
+    if (convergedAt !== null) detail.push(`board matched the database ${Math.max(0, (convergedAt as number) - stoppedAt)} ms after the last write`);
 
     const accounting = await account(db!, workload, projectId);
     const httpDown = downtime(probe.samples, faultAt, recoveredAt);
