@@ -10,7 +10,7 @@
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/server/db/client';
 import { prepared } from '@/server/db/prepared';
-import { auditChains, auditLog, users } from '@/server/db/schema';
+import { ACCOUNT_CHAINS_REGISTRY_ID, auditChains, auditLog, users } from '@/server/db/schema';
 import type { AuditAction } from '@/lib/audit-actions';
 import { auditHash, GENESIS_HASH } from './hash-chain';
 
@@ -34,16 +34,34 @@ export function auditChainOf(entry: Pick<AuditEntryInput, 'workspaceId' | 'actor
   return chainId;
 }
 
+/** The registry entry that records the opening of a user's account chain (not a user-facing action). */
+export const CHAIN_OPENED_ACTION = 'audit.chain_opened';
+
 /**
  * Appends one entry. The transaction must be scoped (withTenant) to `workspaceId`, or for account
  * events to the acting user, so row-level security admits the write.
  *
  * Two prepared statements: an upsert of the chain head that locks it and answers its seq and hash
  * (a head created by a concurrent first append is waited for, then read as committed), then the
- * entry's insert with the head's update in the same statement.
+ * entry's insert with the head's update in the same statement. A user's first account entry also
+ * opens their chain in the registry (two more, once per user; the registry head is locked last).
  */
 export async function recordAudit(tx: Tx, entry: AuditEntryInput): Promise<void> {
   const chainId = auditChainOf(entry);
+  const seq = await appendToChain(tx, chainId, entry);
+  if (entry.workspaceId === null && seq === 1) {
+    await appendToChain(tx, ACCOUNT_CHAINS_REGISTRY_ID, {
+      workspaceId: null,
+      actorId: null,
+      action: CHAIN_OPENED_ACTION,
+      target: { type: 'audit_chain', id: chainId },
+      requestId: entry.requestId ?? null,
+    });
+  }
+}
+
+/** Appends `entry` to chain `chainId`; answers the entry's seq. */
+async function appendToChain(tx: Tx, chainId: string, entry: Omit<AuditEntryInput, 'action'> & { action: string }): Promise<number> {
   const [head] = await prepared(
     tx
       .insert(auditChains)
@@ -70,6 +88,7 @@ export async function recordAudit(tx: Tx, entry: AuditEntryInput): Promise<void>
     tx.update(auditChains).set({ seq: content.seq, hash }).where(eq(auditChains.chainId, chainId)).returning({ chainId: auditChains.chainId }),
   );
   await prepared(tx.with(moved).insert(auditLog).values({ ...content, chainId, prevHash: head.hash, hash }));
+  return content.seq;
 }
 
 export const AUDIT_PAGE_SIZE = 50;

@@ -52,20 +52,29 @@ export type ChainBreak =
   /** Filed under a chain its own (hashed) content does not belong to. */
   | { kind: 'chain'; row: ChainRow };
 
+/** The chains with fixed ids (src/server/db/schema/teams.ts). */
+export interface SpecialChains {
+  /** The closed pre-0006 account chain: account rows of any actor may sit there. */
+  legacyAccount: string;
+  /** The registry of opened per-user account chains: `audit.chain_opened` rows without an actor. */
+  registry: string;
+}
+
 /**
- * Which chain a row's hashed content belongs to: its workspace's, or for an account event its
- * actor's — or, before per-user account chains, the one account chain `legacyAccountChainId`.
+ * Whether a row's hashed content belongs to the chain it is filed under: its workspace's, or for an
+ * account event its actor's (or the legacy account chain's), or the registry's for a chain opening.
  */
-export function belongsTo(row: ChainRow, legacyAccountChainId: string): boolean {
+export function belongsTo(row: ChainRow, chains: SpecialChains): boolean {
+  if (row.chainId === chains.registry) return row.workspaceId === null && row.actorId === null && row.action === 'audit.chain_opened' && row.targetType === 'audit_chain';
   if (row.workspaceId !== null) return row.chainId === row.workspaceId;
-  return row.chainId === row.actorId || row.chainId === legacyAccountChainId;
+  return row.chainId === row.actorId || row.chainId === chains.legacyAccount;
 }
 
 export interface ChainStart {
   prevHash: string;
   seq: number;
-  /** The id of the closed pre-0006 account chain (rows of any actor may sit there). */
-  legacyAccountChainId?: string;
+  /** When given, every row must also belong to the chain it is filed under (`belongsTo`). */
+  chains?: SpecialChains;
 }
 
 /**
@@ -77,7 +86,7 @@ export function chainVerifier(start: ChainStart = { prevHash: GENESIS_HASH, seq:
   let expectedSeq = start.seq;
   let broken: ChainBreak | null = null;
   const check = (row: ChainRow): ChainBreak | null => {
-    if (start.legacyAccountChainId !== undefined && !belongsTo(row, start.legacyAccountChainId)) return { kind: 'chain', row };
+    if (start.chains && !belongsTo(row, start.chains)) return { kind: 'chain', row };
     if (row.seq !== expectedSeq) return { kind: 'gap', row, expectedSeq };
     if (row.prevHash !== prev) return { kind: 'link', row, expectedPrev: prev };
     const { id: _id, chainId: _c, prevHash: _p, hash: _h, ...content } = row;

@@ -2,13 +2,17 @@
  * `npm run cli -- audit:verify`: walks every audit chain as the schema owner (which has a read-all
  * policy on the audit tables) and reports the first broken link of each.
  *
- * Chains: one per workspace, one per user for account events (ADR 0014), and the closed account
- * chain of the rows written before per-user chains. The rows are read in one pass ordered by
- * (chain, seq), in batches, so thousands of small per-user chains cost one query, not one each.
+ * Chains: one per workspace, one per user for account events (ADR 0014), the registry in which
+ * each user's chain was opened, and the closed account chain of the rows written before per-user
+ * chains. The rows are read in one pass ordered by (chain, seq), in batches, so thousands of small
+ * per-user chains cost one query, not one each. Every user's chain must be in the registry and
+ * every chain in the registry must still exist: a chain removed whole (entries and head) is found.
  */
 import type postgres from 'postgres';
-import { ACCOUNT_CHAIN_ID } from '@/server/db/schema';
-import { chainVerifier, GENESIS_HASH, type ChainBreak, type ChainRow } from './hash-chain';
+import { ACCOUNT_CHAIN_ID, ACCOUNT_CHAINS_REGISTRY_ID } from '@/server/db/schema';
+import { chainVerifier, GENESIS_HASH, type ChainBreak, type ChainRow, type SpecialChains } from './hash-chain';
+
+const CHAINS: SpecialChains = { legacyAccount: ACCOUNT_CHAIN_ID, registry: ACCOUNT_CHAINS_REGISTRY_ID };
 
 interface DbRow {
   id: string;
@@ -29,12 +33,17 @@ interface DbRow {
 
 export interface ChainReport {
   chainId: string;
-  /** What the chain's rows say it is ('unknown': a head without rows). */
-  kind: 'workspace' | 'account' | 'legacy_account' | 'unknown';
+  /** What the chain's rows say it is ('unknown': a head without rows, not in the registry). */
+  kind: 'workspace' | 'account' | 'legacy_account' | 'registry' | 'unknown';
   entries: number;
   broken: ChainBreak | null;
   /** The chain head disagrees with the last entry (rows deleted from the end). */
   headMismatch: { headSeq: number; lastSeq: number } | null;
+  /**
+   * A user's account chain that the registry does not name (`not_opened`: a forged chain), or one
+   * the registry opened that has neither entries nor head any more (`removed`: deleted whole).
+   */
+  registry: 'not_opened' | 'removed' | null;
 }
 
 function toChainRow(r: DbRow): ChainRow {
@@ -64,6 +73,8 @@ export async function verifyAuditChains(sql: postgres.Sql): Promise<ChainReport[
     (await sql<{ chain_id: string; seq: string; hash: string }[]>`SELECT chain_id, seq, hash FROM audit_chains`).map((h) => [h.chain_id, h]),
   );
   const reports = new Map<string, ChainReport>();
+  /** Chains the registry says were opened. */
+  const opened = new Set<string>();
   let walking: { report: ChainReport; verifier: ReturnType<typeof chainVerifier>; last: ChainRow | null } | null = null;
 
   const finish = () => {
@@ -83,11 +94,11 @@ export async function verifyAuditChains(sql: postgres.Sql): Promise<ChainReport[
     for (const row of batch.map(toChainRow)) {
       if (walking?.report.chainId !== row.chainId) {
         finish();
-        const kind = row.chainId === ACCOUNT_CHAIN_ID ? 'legacy_account' : row.workspaceId !== null ? 'workspace' : 'account';
-        const report: ChainReport = { chainId: row.chainId, kind, entries: 0, broken: null, headMismatch: null };
+        const report: ChainReport = { chainId: row.chainId, kind: kindOf(row), entries: 0, broken: null, headMismatch: null, registry: null };
         reports.set(row.chainId, report);
-        walking = { report, verifier: chainVerifier({ prevHash: GENESIS_HASH, seq: 1, legacyAccountChainId: ACCOUNT_CHAIN_ID }), last: null };
+        walking = { report, verifier: chainVerifier({ prevHash: GENESIS_HASH, seq: 1, chains: CHAINS }), last: null };
       }
+      if (row.chainId === ACCOUNT_CHAINS_REGISTRY_ID && row.targetId) opened.add(row.targetId);
       walking.report.entries += 1;
       walking.verifier.push(row);
       walking.last = row;
@@ -99,16 +110,30 @@ export async function verifyAuditChains(sql: postgres.Sql): Promise<ChainReport[
   for (const [chainId, head] of heads) {
     if (!reports.has(chainId)) {
       const headSeq = Number(head.seq);
-      reports.set(chainId, { chainId, kind: chainId === ACCOUNT_CHAIN_ID ? 'legacy_account' : 'unknown', entries: 0, broken: null, headMismatch: headSeq !== 0 ? { headSeq, lastSeq: 0 } : null });
+      const kind = chainId === ACCOUNT_CHAIN_ID ? 'legacy_account' : chainId === ACCOUNT_CHAINS_REGISTRY_ID ? 'registry' : opened.has(chainId) ? 'account' : 'unknown';
+      reports.set(chainId, { chainId, kind, entries: 0, broken: null, headMismatch: headSeq !== 0 ? { headSeq, lastSeq: 0 } : null, registry: null });
     }
   }
+  // The registry, both ways.
+  for (const report of reports.values()) if (report.kind === 'account' && !opened.has(report.chainId)) report.registry = 'not_opened';
+  for (const chainId of opened) {
+    if (!reports.has(chainId)) reports.set(chainId, { chainId, kind: 'account', entries: 0, broken: null, headMismatch: null, registry: 'removed' });
+  }
   return [...reports.values()].sort((a, b) => (a.chainId < b.chainId ? -1 : a.chainId > b.chainId ? 1 : 0));
+}
+
+function kindOf(row: ChainRow): ChainReport['kind'] {
+  if (row.chainId === ACCOUNT_CHAIN_ID) return 'legacy_account';
+  if (row.chainId === ACCOUNT_CHAINS_REGISTRY_ID) return 'registry';
+  return row.workspaceId !== null ? 'workspace' : 'account';
 }
 
 function chainLabel(report: ChainReport): string {
   switch (report.kind) {
     case 'legacy_account':
       return 'account chain (before per-user chains)';
+    case 'registry':
+      return 'registry of account chains';
     case 'account':
       return `account chain of user ${report.chainId}`;
     case 'workspace':
@@ -135,5 +160,7 @@ export function describeBreak(report: ChainReport): string | null {
   if (report.headMismatch) {
     return `${chain}: the chain head says seq ${report.headMismatch.headSeq} but the last entry is seq ${report.headMismatch.lastSeq} (entries removed from the end)`;
   }
+  if (report.registry === 'removed') return `${chain}: opened in the registry, but its entries and its head are gone (removed whole)`;
+  if (report.registry === 'not_opened') return `${chain}: not opened in the registry of account chains (not written by the app)`;
   return null;
 }

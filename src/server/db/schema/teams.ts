@@ -66,6 +66,13 @@ export const inviteLinks = pgTable(
 export const ACCOUNT_CHAIN_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
+ * The chain that records the opening of every per-user account chain (one `audit.chain_opened`
+ * entry each, ADR 0014), so that removing a user's whole chain — entries and head — is still
+ * found by `audit:verify`. Appended to once per user (their first account event), not per sign-in.
+ */
+export const ACCOUNT_CHAINS_REGISTRY_ID = '00000000-0000-0000-0000-000000000001';
+
+/**
  * The head of each audit chain (one per workspace, one per user for account events, and the closed
  * legacy account chain): the last sequence number and hash. Appending locks this row, so a chain's
  * appends are serialised.
