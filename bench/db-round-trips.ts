@@ -16,7 +16,7 @@
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedCluster } from '../scripts/lib/embedded-postgres';
 import { benchArgs } from './lib/cli';
@@ -34,7 +34,7 @@ const SCENARIOS = [
   { scenario: 'auth.signIn', label: 'sign-in (10 users)', concurrency: 10 },
 ] as const;
 
-type Result = { perSecond: number; p50: number; p95: number; p99: number; errors: number };
+type Result = { perSecond: number; p50: number; p95: number; p99: number; errors: number; cpuMsPerOp: number; pgCpuMsPerOp: number };
 type Side = 'before' | 'after';
 
 const log = (line: string) => console.log(`[bench-db] ${line}`);
@@ -92,6 +92,26 @@ class Child {
   }
 }
 
+/**
+ * CPU seconds (user + system) of the cluster's backends so far: every process whose parent is the
+ * postmaster, from /proc (Linux). Only one side runs at a time, so a cell's delta is that side's.
+ */
+function postgresCpuSeconds(postmaster: number): number {
+  const tick = 100; // USER_HZ
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === postmaster || Number(entry) === postmaster) total += (Number(fields[11]) + Number(fields[12])) / tick;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function main(): Promise<void> {
@@ -124,7 +144,9 @@ async function main(): Promise<void> {
           const child = children[side]!;
           const ops = scenario === 'auth.signIn' ? Math.max(50, Math.round(OPS / 4)) : OPS;
           await child.ask({ cmd: 'run', scenario, concurrency, ops: concurrency * 2 }); // warm-up
+          const pg0 = postgresCpuSeconds(cluster.server.pid);
           const result = (await child.ask({ cmd: 'run', scenario, concurrency, ops })) as unknown as Result;
+          result.pgCpuMsPerOp = ((postgresCpuSeconds(cluster.server.pid) - pg0) * 1000) / ops;
           ((results[label] ??= { before: [], after: [] })[side]).push(result);
         }
       }
@@ -132,13 +154,13 @@ async function main(): Promise<void> {
     }
     const f = (n: number, digits = 1) => n.toFixed(digits).padStart(8);
     console.log(`\nmedians of ${ROUNDS} interleaved rounds, ${OPS} ops per cell (sign-in: ${Math.max(50, Math.round(OPS / 4))}); in-process tRPC caller, pool 10`);
-    console.log('procedure              | conc |   ops/s before    after  ratio |  p50 ms before    after |  p95 ms before    after  ratio | errors');
+    console.log('procedure              | conc |   ops/s before    after  ratio |  p50 ms before    after |  p95 ms before    after  ratio | node CPU ms/op b/a | PG CPU ms/op b/a | errors');
     for (const { label, concurrency } of SCENARIOS) {
       const r = results[label]!;
       const m = (side: Side, key: keyof Result) => median(r[side].map((x) => x[key]));
       const errors = [...r.before, ...r.after].reduce((sum, x) => sum + x.errors, 0);
       console.log(
-        `${label.padEnd(22)} | ${String(concurrency).padStart(4)} | ${f(m('before', 'perSecond'))} ${f(m('after', 'perSecond'))} ${f(m('after', 'perSecond') / m('before', 'perSecond'), 2)} | ${f(m('before', 'p50'))} ${f(m('after', 'p50'))} | ${f(m('before', 'p95'))} ${f(m('after', 'p95'))} ${f(m('after', 'p95') / m('before', 'p95'), 2)} | ${errors}`,
+        `${label.padEnd(22)} | ${String(concurrency).padStart(4)} | ${f(m('before', 'perSecond'))} ${f(m('after', 'perSecond'))} ${f(m('after', 'perSecond') / m('before', 'perSecond'), 2)} | ${f(m('before', 'p50'))} ${f(m('after', 'p50'))} | ${f(m('before', 'p95'))} ${f(m('after', 'p95'))} ${f(m('after', 'p95') / m('before', 'p95'), 2)} | ${f(m('before', 'cpuMsPerOp'), 2)} ${f(m('after', 'cpuMsPerOp'), 2)} | ${f(m('before', 'pgCpuMsPerOp'), 2)} ${f(m('after', 'pgCpuMsPerOp'), 2)} | ${errors}`,
       );
     }
     console.log('\nper round, throughput after/before (the spread shows the noise of a shared machine):');

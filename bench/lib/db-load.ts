@@ -6,7 +6,7 @@
  * password hash and migrateDatabase.
  *
  * Messages: { cmd: 'setup', writers, signers } → { seeded: true }; { cmd: 'run', scenario,
- * concurrency, ops } → { perSecond, p50, p95, p99, errors }; { cmd: 'exit' }.
+ * concurrency, ops } → { perSecond, p50, p95, p99, errors, cpuMsPerOp }; { cmd: 'exit' }.
  * Every op is one request: createContext (the session lookup) + the procedure.
  */
 import { randomUUID } from 'node:crypto';
@@ -96,6 +96,7 @@ async function run(scenario: Scenario, concurrency: number, ops: number) {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
@@ -112,8 +113,17 @@ async function run(scenario: Scenario, concurrency: number, ops: number) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors };
+  return {
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors,
+    // This process's CPU (user + system) per op: less sensitive to a busy machine than wall time.
+    cpuMsPerOp: (used.user + used.system) / 1000 / Math.max(1, latencies.length + errors),
+  };
 }
 
 process.on('message', (message: Message) => {
