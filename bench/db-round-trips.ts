@@ -173,6 +173,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await cluster?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(path.join(workDir, 'before'), { recursive: true, force: true });
   }
 }
 

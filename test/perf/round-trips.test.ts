@@ -112,6 +112,22 @@ describe('round trips of the hot procedures', () => {
     expect(counts.roundTrips).toBeLessThanOrEqual(BUDGET['comment.create']);
   });
 
+  it('with prepared statements off (DATABASE_PREPARED_STATEMENTS=false, for a pooler) the same calls work, unnamed', async () => {
+    const unnamed = createDatabase(counter.urlFor(testDatabase().appUrl), 1, { preparedStatements: false });
+    try {
+      const jar = cookieJar({ [sessionCookieName(false)]: token });
+      const call = async () =>
+        createTestCaller(await createContext({ headers: new Headers(), cookies: jar, secure: false, database: unnamed })).task.list({ workspaceSlug: slug, projectId });
+      await call();
+      counter.reset();
+      expect((await call()).items).toHaveLength(200);
+      // Every parameterised statement is described again (no names to remember it by).
+      expect(counter.counts().describes).toBeGreaterThan(0);
+    } finally {
+      await unnamed.$client.end();
+    }
+  });
+
   it('auth.signIn with a password', async () => {
     const email = `signin-${Date.now()}@example.test`;
     await makeUser({ email, passwordHash: await hashPassword('correct horse battery') });
