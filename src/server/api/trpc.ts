@@ -6,16 +6,15 @@
  * `platformAdminProcedure` (operators). Every procedure declares `.input()` and `.output()`.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
-import { and, DrizzleQueryError, eq } from 'drizzle-orm';
+import { DrizzleQueryError } from 'drizzle-orm';
 import superjson from 'superjson';
 import { z } from 'zod';
 import { isLocale, routing, type Locale } from '@/i18n/routing';
 import { can, type Permission, type Role } from '@/lib/permissions';
-import { sessionCookieName, validateSessionToken, type CurrentSession } from '@/server/auth/session';
+import { lookupSession, sessionCookieName, type CurrentSession } from '@/server/auth/session';
 import { db, type Database } from '@/server/db/client';
 import { databaseErrorCode, databaseFailure, databaseUnavailableError } from '@/server/db/errors';
-import { setTenant, withTenant } from '@/server/db/tenant';
-import { workspaceMembers, workspaces } from '@/server/db/schema';
+import { enterWorkspace } from '@/server/db/tenant';
 import { AppError, isAppError } from '@/server/platform/errors';
 import { logger, type Logger } from '@/server/platform/logger';
 import { currentRequestId, requestIdOf } from '@/server/platform/request-context';
@@ -77,7 +76,8 @@ export async function createContext({ headers, cookies, secure, database = db() 
   let session: CurrentSession | null = null;
   let failure: unknown = null;
   try {
-    session = token ? await validateSessionToken(database, token) : null;
+    // Once per request (ADR 0014): another context of the same request reuses the answer.
+    session = token ? await lookupSession(database, token) : null;
   } catch (error) {
     failure = error;
   }
@@ -190,7 +190,7 @@ export const workspaceSlugSchema = z.string().min(1).max(64);
  * Members of `input.workspaceSlug` whose role holds `permission`. Non-members get NOT_FOUND (the
  * workspace's existence is not revealed); members without the permission get FORBIDDEN.
  *
- * The procedure then runs in ONE transaction scoped to the workspace (`withTenant`): `ctx.db` is
+ * The procedure then runs in ONE transaction scoped to the workspace (`enterWorkspace`): `ctx.db` is
  * that transaction, row-level security confines it to this workspace, and a failure rolls
  * everything back.
  */
@@ -201,16 +201,12 @@ export function workspaceProcedure(permission: Permission) {
     .use(async ({ ctx, input, next }) => {
       // Side effects that must not happen for a rolled-back change (mail): run after COMMIT.
       const afterCommit: AfterCommitTask[] = [];
-      const committed = await withTenant(ctx.db, { userId: ctx.user.id }, async (tx) => {
-        const [row] = await tx
-          .select({ id: workspaces.id, slug: workspaces.slug, name: workspaces.name, role: workspaceMembers.role })
-          .from(workspaces)
-          .innerJoin(workspaceMembers, and(eq(workspaceMembers.workspaceId, workspaces.id), eq(workspaceMembers.userId, ctx.user.id)))
-          .where(eq(workspaces.slug, input.workspaceSlug));
+      const committed = await ctx.db.transaction(async (tx) => {
+        // One statement: scoped to the user, the membership looked up under RLS, scoped to the workspace.
+        const row = await enterWorkspace(tx, ctx.user.id, input.workspaceSlug);
         if (!row) throw toTRPCError(new AppError('NOT_FOUND', 'workspace.notFound'));
         const role: Role = row.role;
         if (!can(role, permission)) throw toTRPCError(new AppError('FORBIDDEN', 'generic.forbidden'));
-        await setTenant(tx, { workspaceId: row.id, userId: ctx.user.id });
         const result = await next({
           ctx: {
             ...ctx,

@@ -2,19 +2,22 @@
  * Writing and reading the audit log (SEC-4). `recordAudit` runs inside the transaction of the change
  * it records (pass that transaction), so an entry exists exactly when the change committed.
  *
- * Chains: one per workspace, and one for account-level security events (workspace null). Appending
- * locks the chain's head row (`audit_chains`), so the sequence has no gaps and no forks.
+ * Chains: one per workspace, and one per user for their account-level security events (workspace
+ * null; chain id = the user's id — ADR 0014: sign-ins of different users never wait for each
+ * other). Appending locks the chain's head row (`audit_chains`), so the sequence has no gaps and
+ * no forks. The rows written before migration 0006 stay in the closed legacy account chain.
  */
-import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/server/db/client';
-import { ACCOUNT_CHAIN_ID, auditChains, auditLog, users } from '@/server/db/schema';
+import { prepared } from '@/server/db/prepared';
+import { ACCOUNT_CHAINS_REGISTRY_ID, auditChains, auditLog, users } from '@/server/db/schema';
 import type { AuditAction } from '@/lib/audit-actions';
 import { auditHash, GENESIS_HASH } from './hash-chain';
 
 export { AUDIT_ACTIONS, type AuditAction } from '@/lib/audit-actions';
 
 export interface AuditEntryInput {
-  /** null for account-level events (sign-in, password…). */
+  /** null for account-level events (sign-in, password…): they go to the actor's own chain. */
   workspaceId: string | null;
   actorId: string | null;
   action: AuditAction;
@@ -24,14 +27,48 @@ export interface AuditEntryInput {
   requestId?: string | null;
 }
 
+/** The chain an entry belongs to: its workspace's, or for an account event its actor's. */
+export function auditChainOf(entry: Pick<AuditEntryInput, 'workspaceId' | 'actorId'>): string {
+  const chainId = entry.workspaceId ?? entry.actorId;
+  if (!chainId) throw new Error('an account audit entry needs its actor: it is appended to their chain');
+  return chainId;
+}
+
+/** The registry entry that records the opening of a user's account chain (not a user-facing action). */
+export const CHAIN_OPENED_ACTION = 'audit.chain_opened';
+
 /**
  * Appends one entry. The transaction must be scoped (withTenant) to `workspaceId`, or for account
  * events to the acting user, so row-level security admits the write.
+ *
+ * Two prepared statements: an upsert of the chain head that locks it and answers its seq and hash
+ * (a head created by a concurrent first append is waited for, then read as committed), then the
+ * entry's insert with the head's update in the same statement. A user's first account entry also
+ * opens their chain in the registry (two more, once per user; the registry head is locked last).
  */
 export async function recordAudit(tx: Tx, entry: AuditEntryInput): Promise<void> {
-  const chainId = entry.workspaceId ?? ACCOUNT_CHAIN_ID;
-  await tx.insert(auditChains).values({ chainId, seq: 0, hash: GENESIS_HASH }).onConflictDoNothing();
-  const [head] = await tx.select().from(auditChains).where(eq(auditChains.chainId, chainId)).for('update');
+  const chainId = auditChainOf(entry);
+  const seq = await appendToChain(tx, chainId, entry);
+  if (entry.workspaceId === null && seq === 1) {
+    await appendToChain(tx, ACCOUNT_CHAINS_REGISTRY_ID, {
+      workspaceId: null,
+      actorId: null,
+      action: CHAIN_OPENED_ACTION,
+      target: { type: 'audit_chain', id: chainId },
+      requestId: entry.requestId ?? null,
+    });
+  }
+}
+
+/** Appends `entry` to chain `chainId`; answers the entry's seq. */
+async function appendToChain(tx: Tx, chainId: string, entry: Omit<AuditEntryInput, 'action'> & { action: string }): Promise<number> {
+  const [head] = await prepared(
+    tx
+      .insert(auditChains)
+      .values({ chainId, seq: 0, hash: GENESIS_HASH })
+      .onConflictDoUpdate({ target: auditChains.chainId, set: { seq: sql`${auditChains.seq}` } })
+      .returning({ seq: auditChains.seq, hash: auditChains.hash }),
+  );
   if (!head) throw new Error(`audit chain ${chainId} is not visible to this transaction (is it scoped?)`);
   const content = {
     workspaceId: entry.workspaceId,
@@ -46,8 +83,12 @@ export async function recordAudit(tx: Tx, entry: AuditEntryInput): Promise<void>
     createdAt: new Date(),
   };
   const hash = auditHash(head.hash, content);
-  await tx.insert(auditLog).values({ ...content, prevHash: head.hash, hash });
-  await tx.update(auditChains).set({ seq: content.seq, hash }).where(eq(auditChains.chainId, chainId));
+  // The head moves in the same statement (a data-modifying CTE runs whether or not it is read).
+  const moved = tx.$with('moved').as(
+    tx.update(auditChains).set({ seq: content.seq, hash }).where(eq(auditChains.chainId, chainId)).returning({ chainId: auditChains.chainId }),
+  );
+  await prepared(tx.with(moved).insert(auditLog).values({ ...content, chainId, prevHash: head.hash, hash }));
+  return content.seq;
 }
 
 export const AUDIT_PAGE_SIZE = 50;

@@ -11,9 +11,10 @@
  * - Mail is sent after the transaction commits (a failed send never leaves a half-written row; the
  *   user can ask for a new link). Logs carry user ids only, never addresses, passwords or tokens.
  * - Audit (SEC-4): sign-up, sign-in (and a failed one for an existing account), sign-out, email
- *   verified, password changed or reset and revoked sessions are appended to the account chain
- *   (workspace null) in the same transaction as the change, scoped to the user (row-level security
- *   admits account entries only for the user the transaction is scoped to).
+ *   verified, password changed or reset and revoked sessions are appended to the user's own
+ *   account chain (workspace null; one chain per user, ADR 0014) in the same transaction as the
+ *   change, scoped to the user (row-level security admits account entries only for the user the
+ *   transaction is scoped to).
  */
 import 'server-only';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
@@ -21,7 +22,8 @@ import { isLocale, routing, type Locale } from '@/i18n/routing';
 import { recordAudit, type AuditAction } from '@/server/audit/audit-service';
 import type { Database, DbOrTx, Tx } from '@/server/db/client';
 import { sessions, users } from '@/server/db/schema';
-import { setTenant, withTenant } from '@/server/db/tenant';
+import { prepared } from '@/server/db/prepared';
+import { setTenant } from '@/server/db/tenant';
 import { sendMail } from '@/server/email/mailer';
 import { emails } from '@/server/email/templates';
 import { env } from '@/server/platform/env';
@@ -29,7 +31,7 @@ import { AppError } from '@/server/platform/errors';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
 import { postSignInPath, safeCallbackPath } from './redirect';
 import type { ChangePasswordInput, ResetPasswordInput, SignInInput, SignUpInput } from './schemas';
-import { createSession, deleteSessionByToken, deleteUserSessions, type SessionMeta } from './session';
+import { createSession, deleteSessionByToken, deleteUserSessions, forgetSessionLookups, type SessionMeta } from './session';
 import { AUTH_TOKEN_TTL_MS, consumeAuthToken, createAuthToken, invalidateAuthTokens } from './tokens';
 import { describeUserAgent, type DeviceInfo } from './user-agent';
 
@@ -46,8 +48,9 @@ export interface AuditMeta {
 }
 
 /**
- * Appends an account-level entry (the account chain) for `userId` inside `tx`. Re-scopes the
- * transaction to the user: row-level security admits account entries only for that user.
+ * Appends an account-level entry (the user's own account chain, ADR 0014) for `userId` inside `tx`.
+ * Scopes the transaction to the user first: row-level security admits account entries only for
+ * that user — so callers open a plain transaction, not `withTenant` (one setting, not two).
  */
 async function auditAccount(tx: Tx, userId: string, action: AuditAction, meta: AuditMeta, data: Record<string, unknown> = {}): Promise<void> {
   await setTenant(tx, { userId });
@@ -82,16 +85,18 @@ export function appUrl(path: string, params?: Record<string, string>): string {
 }
 
 async function findUserByEmail(database: DbOrTx, email: string) {
-  const [row] = await database
-    .select({
-      id: users.id,
-      email: users.email,
-      passwordHash: users.passwordHash,
-      emailVerified: users.emailVerified,
-      locale: users.locale,
-    })
-    .from(users)
-    .where(eq(users.email, email.trim().toLowerCase()));
+  const [row] = await prepared(
+    database
+      .select({
+        id: users.id,
+        email: users.email,
+        passwordHash: users.passwordHash,
+        emailVerified: users.emailVerified,
+        locale: users.locale,
+      })
+      .from(users)
+      .where(eq(users.email, email.trim().toLowerCase())),
+  );
   return row ?? null;
 }
 
@@ -186,7 +191,7 @@ export async function signIn(database: Database, input: SignInInput, meta: Reque
   const user = await findUserByEmail(database, input.email);
   // A failure is recorded for an existing account only (an unknown address has no chain to own it).
   const failed = (userId: string, reason: string) =>
-    withTenant(database, { userId }, (tx) => auditAccount(tx, userId, 'auth.sign_in_failed', meta, { method: 'password', reason }));
+    database.transaction((tx) => auditAccount(tx, userId, 'auth.sign_in_failed', meta, { method: 'password', reason }));
   if (!user?.passwordHash) {
     await burnPasswordCheck(input.password);
     if (user) await failed(user.id, 'no_password');
@@ -201,7 +206,8 @@ export async function signIn(database: Database, input: SignInInput, meta: Reque
     await failed(user.id, 'email_not_verified');
     throw new AppError('FORBIDDEN', 'auth.emailNotVerified');
   }
-  const session = await withTenant(database, { userId: user.id }, async (tx) => {
+  // BEGIN, the session row, the user's scope, their account chain's head and the entry, COMMIT.
+  const session = await database.transaction(async (tx) => {
     const created = await createSession(tx, user.id, meta);
     await auditAccount(tx, user.id, 'auth.signed_in', meta, { method: 'password', sessionId: created.sessionId });
     return created;
@@ -357,7 +363,8 @@ export async function listSessions(database: DbOrTx, userId: string, currentSess
 
 /** Revokes one of the user's own sessions (another user's id is simply not found). */
 export async function revokeSession(database: DbOrTx, userId: string, sessionId: string, meta: AuditMeta = {}): Promise<void> {
-  await withTenant(database, { userId }, async (tx) => {
+  forgetSessionLookups();
+  await database.transaction(async (tx) => {
     const deleted = await tx
       .delete(sessions)
       .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
@@ -369,7 +376,7 @@ export async function revokeSession(database: DbOrTx, userId: string, sessionId:
 
 /** Signs the user out on every device, this one included. */
 export async function signOutEverywhere(database: DbOrTx, userId: string, meta: AuditMeta = {}): Promise<void> {
-  await withTenant(database, { userId }, async (tx) => {
+  await database.transaction(async (tx) => {
     await deleteUserSessions(tx, userId);
     await auditAccount(tx, userId, 'auth.sessions_revoked', meta, { scope: 'all' });
   });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { users } from '@/server/db/schema';
+import { withRequestContext } from '@/server/platform/request-context';
 import { adminSql, resetTables, testDb } from '../../../test/support/db';
 import {
   SESSION_MAX_AGE_SECONDS,
@@ -8,6 +9,7 @@ import {
   deleteSessionByToken,
   deleteUserSessions,
   hashToken,
+  lookupSession,
   validateSessionToken,
 } from './session';
 
@@ -122,5 +124,49 @@ describe('sessions', () => {
     await deleteUserSessions(testDb(), user.id);
 
     expect(await sessionRows(user.id)).toHaveLength(0);
+  });
+
+  it('does not touch last-seen again while it is recent (at most once per interval)', async () => {
+    const user = await createUser();
+    const { token, sessionId } = await createSession(testDb(), user.id, {});
+    await adminSql()`UPDATE sessions SET last_seen_at = now() - interval '1 minute' WHERE id = ${sessionId}`;
+    const [before] = await adminSql()<{ seen: string; expires: string }[]>`SELECT last_seen_at::text AS seen, expires::text AS expires FROM sessions WHERE id = ${sessionId}`;
+
+    expect(await validateSessionToken(testDb(), token)).not.toBeNull();
+    expect(await validateSessionToken(testDb(), token)).not.toBeNull();
+
+    const [after] = await adminSql()<{ seen: string; expires: string }[]>`SELECT last_seen_at::text AS seen, expires::text AS expires FROM sessions WHERE id = ${sessionId}`;
+    expect(after).toEqual(before);
+  });
+
+  it('looks a token up once per request; the next request asks again, so a revocation takes effect there', async () => {
+    const user = await createUser();
+    const { token, sessionId } = await createSession(testDb(), user.id, {});
+    const request = (fn: () => Promise<unknown>) => withRequestContext({ requestId: `req-${Math.random()}` }, fn);
+
+    await request(async () => {
+      expect((await lookupSession(testDb(), token))?.sessionId).toBe(sessionId);
+      // Signed out everywhere by another request meanwhile: this request keeps its answer (no second lookup) …
+      await adminSql()`DELETE FROM sessions WHERE id = ${sessionId}`;
+      expect((await lookupSession(testDb(), token))?.sessionId).toBe(sessionId);
+    });
+    // … and the next request is refused.
+    await request(async () => {
+      expect(await lookupSession(testDb(), token)).toBeNull();
+    });
+  });
+
+  it('forgets the request’s lookups when the request itself ends sessions', async () => {
+    const user = await createUser();
+    const first = await createSession(testDb(), user.id, {});
+    const second = await createSession(testDb(), user.id, {});
+    await withRequestContext({ requestId: 'req-sign-out' }, async () => {
+      expect(await lookupSession(testDb(), first.token)).not.toBeNull();
+      await deleteSessionByToken(testDb(), first.token);
+      expect(await lookupSession(testDb(), first.token)).toBeNull();
+      expect(await lookupSession(testDb(), second.token)).not.toBeNull();
+      await deleteUserSessions(testDb(), user.id);
+      expect(await lookupSession(testDb(), second.token)).toBeNull();
+    });
   });
 });

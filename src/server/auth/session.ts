@@ -4,15 +4,21 @@
  * The cookie carries a random 256-bit token; the `sessions` row keeps only its SHA-256 hash plus
  * device, IP and last-seen. Every request looks the row up, so deleting it revokes the session on
  * the very next request. Password sign-in, OAuth/OIDC and magic links all end in `createSession`.
+ *
+ * The lookup is one prepared statement that also refreshes last-seen when it is older than
+ * TOUCH_INTERVAL_SECONDS, and it is done once per request (ADR 0014): `lookupSession` remembers
+ * the answer for the rest of the request; a later request always asks the database again.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, ne } from 'drizzle-orm';
+import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/server/db/client';
+import { prepared } from '@/server/db/prepared';
 import { sessions, users } from '@/server/db/schema';
+import { currentRequestContext } from '@/server/platform/request-context';
 
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
-/** How often last_seen_at is refreshed (and the expiry slid forward). */
-const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
+/** How often last_seen_at is refreshed (and the expiry slid forward): at most once per this many seconds. */
+export const TOUCH_INTERVAL_SECONDS = 5 * 60;
 
 /** Cookie name; the `__Secure-` prefix whenever the app is served over HTTPS. */
 export function sessionCookieName(secure: boolean): string {
@@ -54,52 +60,99 @@ export async function createSession(
   token: string = newSessionToken(),
 ): Promise<{ token: string; expires: Date; sessionId: string }> {
   const expires = new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000);
-  const [row] = await database
-    .insert(sessions)
-    .values({
-      tokenHash: hashToken(token),
-      userId,
-      expires,
-      userAgent: meta.userAgent?.slice(0, 512) ?? null,
-      ip: meta.ip?.slice(0, 64) ?? null,
-    })
-    .returning({ id: sessions.id });
+  const [row] = await prepared(
+    database
+      .insert(sessions)
+      .values({
+        tokenHash: hashToken(token),
+        userId,
+        expires,
+        userAgent: meta.userAgent?.slice(0, 512) ?? null,
+        ip: meta.ip?.slice(0, 64) ?? null,
+      })
+      .returning({ id: sessions.id }),
+  );
   if (!row) throw new Error('session insert returned no row');
   return { token, expires, sessionId: row.id };
 }
 
-/** Looks a cookie token up; refreshes last-seen (at most every few minutes). */
+/**
+ * Looks a cookie token up — a live (unexpired) session and its user — in one statement, which also
+ * refreshes last-seen and slides the expiry when last-seen is more than TOUCH_INTERVAL_SECONDS old
+ * (a data-modifying CTE: it runs whether or not the SELECT reads it, and touches nothing otherwise).
+ */
 export async function validateSessionToken(database: DbOrTx, token: string): Promise<CurrentSession | null> {
-  const now = new Date();
-  const [row] = await database
-    .select({
-      sessionId: sessions.id,
-      lastSeenAt: sessions.lastSeenAt,
-      user: {
-        id: users.id,
-        email: users.email,
-        name: users.name,
-        image: users.image,
-        locale: users.locale,
-        emailVerified: users.emailVerified,
-        isPlatformAdmin: users.isPlatformAdmin,
-      },
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expires, now)));
-  if (!row) return null;
-  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    await database
+  const tokenHash = hashToken(token);
+  const live = and(eq(sessions.tokenHash, tokenHash), gt(sessions.expires, sql`now()`));
+  const touched = database.$with('touched').as(
+    database
       .update(sessions)
-      .set({ lastSeenAt: now, expires: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000) })
-      .where(eq(sessions.id, row.sessionId));
+      .set({ lastSeenAt: sql`now()`, expires: sql`now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS})` })
+      .where(and(live, lt(sessions.lastSeenAt, sql`now() - make_interval(secs => ${TOUCH_INTERVAL_SECONDS})`)))
+      .returning({ id: sessions.id }),
+  );
+  const [row] = await prepared(
+    database
+      .with(touched)
+      .select({
+        sessionId: sessions.id,
+        user: {
+          id: users.id,
+          email: users.email,
+          name: users.name,
+          image: users.image,
+          locale: users.locale,
+          emailVerified: users.emailVerified,
+          isPlatformAdmin: users.isPlatformAdmin,
+        },
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(live),
+  );
+  return row ? { sessionId: row.sessionId, user: row.user } : null;
+}
+
+/** Lookups of this request (per database), by token hash; gone with the request. */
+const lookups = new WeakMap<object, WeakMap<DbOrTx, Map<string, Promise<CurrentSession | null>>>>();
+
+function requestLookups(database: DbOrTx): Map<string, Promise<CurrentSession | null>> | null {
+  const request = currentRequestContext();
+  if (!request) return null;
+  let byDatabase = lookups.get(request);
+  if (!byDatabase) lookups.set(request, (byDatabase = new WeakMap()));
+  let byToken = byDatabase.get(database);
+  if (!byToken) byDatabase.set(database, (byToken = new Map()));
+  return byToken;
+}
+
+/**
+ * `validateSessionToken`, at most once per token per request (ADR 0014): a second context of the
+ * same request (a server component and a procedure it calls, two callers) reuses the answer. A
+ * failed lookup is not remembered. Outside a request (scripts, tests) every call asks the database.
+ */
+export function lookupSession(database: DbOrTx, token: string): Promise<CurrentSession | null> {
+  const memo = requestLookups(database);
+  const key = hashToken(token);
+  const known = memo?.get(key);
+  if (known) return known;
+  const lookup = validateSessionToken(database, token);
+  if (memo) {
+    memo.set(key, lookup);
+    lookup.catch(() => memo.delete(key));
   }
-  return { sessionId: row.sessionId, user: row.user };
+  return lookup;
+}
+
+/** Forgets this request's lookups: it has just ended sessions, so none may be reused. */
+export function forgetSessionLookups(): void {
+  const request = currentRequestContext();
+  if (request) lookups.delete(request);
 }
 
 /** Deletes the session of a cookie token; returns it (id, user) when there was one. */
 export async function deleteSessionByToken(database: DbOrTx, token: string): Promise<{ id: string; userId: string } | null> {
+  forgetSessionLookups();
   const [row] = await database
     .delete(sessions)
     .where(eq(sessions.tokenHash, hashToken(token)))
@@ -109,6 +162,7 @@ export async function deleteSessionByToken(database: DbOrTx, token: string): Pro
 
 /** Revokes every session of a user, optionally keeping one (e.g. after a password change). */
 export async function deleteUserSessions(database: DbOrTx, userId: string, keepSessionId?: string): Promise<void> {
+  forgetSessionLookups();
   await database
     .delete(sessions)
     .where(and(eq(sessions.userId, userId), keepSessionId ? ne(sessions.id, keepSessionId) : undefined));

@@ -31,6 +31,15 @@ export interface DatabaseTimeouts {
   idleInTransactionTimeoutMs: number;
 }
 
+export interface DatabaseOptions extends Partial<DatabaseTimeouts> {
+  /**
+   * Named prepared statements (src/server/db/prepared.ts; default true). false: postgres.js sends
+   * every statement unnamed (two round trips when it has parameters), for a pooler that cannot
+   * keep prepared statements across transactions.
+   */
+  preparedStatements?: boolean;
+}
+
 /** The defaults of src/server/platform/env.ts, for scripts that connect without the full environment. */
 export const DEFAULT_TIMEOUTS: DatabaseTimeouts = { connectTimeoutMs: 3000, statementTimeoutMs: 10_000, idleInTransactionTimeoutMs: 30_000 };
 
@@ -45,10 +54,12 @@ export function reconnectBackoff(retries: number): number {
   return Math.min(0.025 * 2 ** retries, 0.5);
 }
 
-export function createDatabase(url: string, max = 10, timeouts: Partial<DatabaseTimeouts> = {}): Database {
+export function createDatabase(url: string, max = 10, options: DatabaseOptions = {}): Database {
+  const { preparedStatements = true, ...timeouts } = options;
   const t = { ...DEFAULT_TIMEOUTS, ...timeouts };
   const client = postgres(url, {
     max,
+    prepare: preparedStatements,
     idle_timeout: 30,
     connect_timeout: t.connectTimeoutMs / 1000,
     backoff: reconnectBackoff,
@@ -73,6 +84,7 @@ export function db(): Database {
       connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
       idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     });
   }
   return globalForDb.kansoDb;

@@ -1,10 +1,17 @@
 /**
  * The workspace-scoped data path (TEN-4). Tenant tables have row-level security keyed on two
  * transaction-local settings; this is the one place that sets them. Everything that reads or
- * writes tenant rows runs inside `withTenant` — a query outside it sees no tenant rows at all.
+ * writes tenant rows runs inside `withTenant` (or a workspace procedure's `enterWorkspace`) — a
+ * query outside it sees no tenant rows at all.
+ *
+ * Each is ONE prepared statement (docs/decisions/0014-database-round-trips.md): both settings in
+ * one SELECT, and entering a workspace by slug (user setting, membership lookup, workspace
+ * setting) in one call of `app_enter_workspace` (drizzle/0007_workspace_entry.sql).
  */
 import { sql } from 'drizzle-orm';
+import type { Role } from '@/lib/permissions';
 import type { DbOrTx, Tx } from './client';
+import { preparedRows } from './prepared';
 
 export interface TenantScope {
   /** The workspace the transaction acts in (null: none — e.g. listing one's own memberships). */
@@ -23,7 +30,26 @@ export function withTenant<T>(database: DbOrTx, scope: TenantScope, fn: (tx: Tx)
 
 /** Re-scopes the current transaction (e.g. after resolving a workspace from a token). */
 export async function setTenant(tx: Tx, scope: TenantScope): Promise<void> {
-  await tx.execute(
+  await preparedRows(
+    tx,
     sql`SELECT set_config('app.workspace_id', ${scope.workspaceId ?? ''}, true), set_config('app.user_id', ${scope.userId ?? ''}, true)`,
   );
+}
+
+/** A membership as a workspace procedure sees it. */
+export interface WorkspaceEntry {
+  id: string;
+  slug: string;
+  name: string;
+  role: Role;
+}
+
+/**
+ * Scopes the transaction to `userId` and, when they are a member of the workspace `slug`, to that
+ * workspace too; answers the membership (null: no such workspace, or not a member — then the
+ * transaction is scoped to the user alone). The lookup runs under row-level security as the user.
+ */
+export async function enterWorkspace(tx: Tx, userId: string, slug: string): Promise<WorkspaceEntry | null> {
+  const [row] = await preparedRows<WorkspaceEntry>(tx, sql`SELECT id, slug, name, role FROM app_enter_workspace(${userId}, ${slug})`);
+  return row ?? null;
 }

@@ -27,6 +27,8 @@ export const envSchema = z
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     /** Server-side `idle_in_transaction_session_timeout`: a transaction left idle this long is ended (0 = none). */
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+    /** Named prepared statements for the hot queries (ADR 0014); false for a pooler that cannot keep them. */
+    DATABASE_PREPARED_STATEMENTS: bool.default(true),
     /** Public origin of the app, used in links in emails and OAuth callbacks. */
     APP_URL: z.string().url().default('http://localhost:3000'),
     /** Secret(s) for signing; comma-separated, first one signs, all verify. */

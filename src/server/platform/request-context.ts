@@ -26,6 +26,11 @@ export function withRequestContext<T>(context: RequestContext, fn: () => T): T {
   return storage.run(context, fn);
 }
 
+/** The context of the request this code runs for, if any (an identity for per-request caches). */
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
 /** The id of the request this code runs for, if any. */
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;

@@ -5,7 +5,8 @@
  * the realtime sidecar on every room join.
  */
 // No `import 'server-only'`: the sidecar (a plain Node process) imports this file.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Role } from '@/lib/permissions';
 import type { DbOrTx } from '@/server/db/client';
 import { projectMembers, projects } from '@/server/db/schema';
@@ -35,6 +36,30 @@ export async function canViewProject(tx: DbOrTx, viewer: ProjectViewer, projectI
     .limit(1);
   if (!row) return false;
   return row.visibility === 'workspace' || isWorkspaceAdmin(viewer.role) || row.memberId !== null;
+}
+
+/**
+ * The rule of `canViewProject` as a condition on `projects`, for the statements that fold the
+ * check in instead of asking first (ADR 0014): a project of the transaction's workspace, not
+ * deleted, and workspace-visible, or the viewer a workspace owner/admin or a project member.
+ * Row-level security applies the same rule again underneath.
+ */
+export function projectVisibleTo(viewer: ProjectViewer): SQL {
+  const memberOrPublic = isWorkspaceAdmin(viewer.role)
+    ? undefined
+    : or(
+        eq(projects.visibility, 'workspace'),
+        sql`EXISTS (SELECT 1 FROM ${projectMembers} WHERE ${projectMembers.projectId} = ${projects.id} AND ${projectMembers.userId} = ${viewer.userId})`,
+      );
+  return and(eq(projects.workspaceId, sql`app_workspace_id()`), isNull(projects.deletedAt), memberOrPublic) as SQL;
+}
+
+/**
+ * Rows whose project (`projectId`: a column such as `tasks.project_id`, or an id) `viewer` may see:
+ * `EXISTS` on `projects` with `projectVisibleTo`. Given an id, PostgreSQL evaluates it once.
+ */
+export function inProjectVisibleTo(viewer: ProjectViewer, projectId: AnyPgColumn | string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${projects} WHERE ${projects.id} = ${projectId} AND ${projectVisibleTo(viewer)})`;
 }
 
 /** Whether `viewer` may manage a project's member list: workspace owners/admins and project admins. */

@@ -9,10 +9,11 @@ import 'server-only';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '@/server/db/client';
 import { isUniqueViolation } from '@/server/db/errors';
+import { prepared } from '@/server/db/prepared';
 import { projectMembers, projects, workspaceMembers } from '@/server/db/schema';
 import { AppError } from '@/server/platform/errors';
 import { appendEvent, type OutboxEventType } from '@/server/realtime-events/outbox';
-import { canManageProjectMembers, canViewProject, isWorkspaceAdmin, type BoardActor } from './access';
+import { canManageProjectMembers, isWorkspaceAdmin, projectVisibleTo, type BoardActor } from './access';
 
 export type Project = typeof projects.$inferSelect;
 export type Visibility = Project['visibility'];
@@ -31,10 +32,10 @@ async function findProject(tx: Tx, projectId: string): Promise<Project | undefin
   return row;
 }
 
-/** The project if `actor` may see it (both layers: RLS filters, and the app checks), else NOT_FOUND. */
+/** The project if `actor` may see it (both layers: RLS filters, and the app's condition in the same query), else NOT_FOUND. */
 export async function getProject(tx: Tx, actor: BoardActor, projectId: string): Promise<Project> {
-  const project = await findProject(tx, projectId);
-  if (!project || !(await canViewProject(tx, actor, projectId))) throw new AppError('NOT_FOUND', 'project.notFound');
+  const [project] = await prepared(tx.select().from(projects).where(and(eq(projects.id, projectId), projectVisibleTo(actor))));
+  if (!project) throw new AppError('NOT_FOUND', 'project.notFound');
   return project;
 }
 

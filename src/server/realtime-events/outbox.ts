@@ -12,6 +12,7 @@
 import { and, asc, eq, gt, inArray, max } from 'drizzle-orm';
 import type { RealtimeEvent } from '@/lib/realtime-protocol';
 import type { DbOrTx } from '@/server/db/client';
+import { prepared } from '@/server/db/prepared';
 import { outboxEvents } from '@/server/db/schema';
 
 /** The NOTIFY channel; payload `<workspace id>:<event id>`. */
@@ -57,7 +58,8 @@ export type OutboxEvent = typeof outboxEvents.$inferSelect;
  */
 export async function appendEvent(tx: DbOrTx, event: NewOutboxEvent): Promise<void> {
   // Round-trip through JSON so Dates are stored as the ISO strings clients receive.
-  await tx.insert(outboxEvents).values({ ...event, payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown> });
+  // One prepared statement: the columns are always the same, so its text is too.
+  await prepared(tx.insert(outboxEvents).values({ ...event, payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown> }));
 }
 
 /** Parses a `kanso_events` NOTIFY payload; null when malformed. */

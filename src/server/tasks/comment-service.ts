@@ -4,14 +4,15 @@
  * Each write appends a task activity row and an outbox event in the caller's transaction.
  */
 import 'server-only';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { canOnResource } from '@/lib/permissions';
 import type { Tx } from '@/server/db/client';
-import { taskActivity, taskComments } from '@/server/db/schema';
+import { prepared } from '@/server/db/prepared';
+import { taskActivity, taskComments, tasks } from '@/server/db/schema';
 import { AppError } from '@/server/platform/errors';
 import { appendEvent, type OutboxEventType } from '@/server/realtime-events/outbox';
-import type { BoardActor } from '@/server/projects/access';
-import { getTask, type Task, type WorkspaceScope } from './task-service';
+import { inProjectVisibleTo, type BoardActor } from '@/server/projects/access';
+import { getTask, recordActivity, type Task, type WorkspaceScope } from './task-service';
 
 export type Comment = typeof taskComments.$inferSelect;
 export const COMMENT_LIST_MAX = 500;
@@ -20,13 +21,13 @@ async function track(
   tx: Tx,
   ws: WorkspaceScope,
   actor: BoardActor,
-  task: Task,
+  task: Pick<Task, 'id' | 'projectId'>,
   kind: string,
   type: OutboxEventType,
   payload: Record<string, unknown>,
   data: Record<string, unknown> = { commentId: payload.id },
 ) {
-  await tx.insert(taskActivity).values({ workspaceId: ws.workspaceId, taskId: task.id, actorId: actor.userId, kind, data });
+  await recordActivity(tx, ws, actor, task.id, kind, data);
   await appendEvent(tx, { workspaceId: ws.workspaceId, projectId: task.projectId, type, payload, actorId: actor.userId, requestId: actor.requestId });
 }
 
@@ -51,15 +52,38 @@ export async function listComments(tx: Tx, actor: BoardActor, taskId: string): P
   return tx.select().from(taskComments).where(eq(taskComments.taskId, taskId)).orderBy(asc(taskComments.createdAt), asc(taskComments.id)).limit(COMMENT_LIST_MAX);
 }
 
-/** Replaying the same create returns the existing comment; the same id with other content is a CONFLICT. */
+/**
+ * Replaying the same create returns the existing comment; the same id with other content is a CONFLICT.
+ *
+ * One guarded statement: `INSERT … SELECT … FROM tasks WHERE the task is visible to the actor ON
+ * CONFLICT DO NOTHING RETURNING` the comment and its task's project. Only when it inserted nothing
+ * is the task read: not visible → NOT_FOUND (as before), else a replay (or an id conflict).
+ */
 export async function createComment(tx: Tx, actor: BoardActor, ws: WorkspaceScope, input: { id: string; taskId: string; body: string }): Promise<Comment> {
-  const task = await getTask(tx, actor, input.taskId);
-  const [row] = await tx
-    .insert(taskComments)
-    .values({ id: input.id, workspaceId: ws.workspaceId, taskId: input.taskId, authorId: actor.userId, body: input.body })
-    .onConflictDoNothing({ target: taskComments.id })
-    .returning();
-  if (!row) {
+  const [inserted] = await prepared(
+    tx
+      .insert(taskComments)
+      .select(
+        tx
+          .select({
+            id: sql`${input.id}::uuid`.as('id'),
+            workspaceId: sql`${ws.workspaceId}::uuid`.as('workspace_id'),
+            taskId: tasks.id,
+            authorId: sql`${actor.userId}::uuid`.as('author_id'),
+            body: sql`${input.body}`.as('body'),
+            version: sql`1`.as('version'),
+            createdAt: sql`now()`.as('created_at'),
+            updatedAt: sql`now()`.as('updated_at'),
+          })
+          .from(tasks)
+          .where(and(eq(tasks.id, input.taskId), inProjectVisibleTo(actor, tasks.projectId))),
+      )
+      .onConflictDoNothing({ target: taskComments.id })
+      // RETURNING renders columns unqualified: the subquery names its table explicitly.
+      .returning({ ...getTableColumns(taskComments), projectId: sql<string>`(SELECT t.project_id FROM tasks t WHERE t.id = task_comments.task_id)` }),
+  );
+  if (!inserted) {
+    await getTask(tx, actor, input.taskId);
     const existing = await findComment(tx, input.id);
     if (!existing || existing.authorId !== actor.userId || existing.taskId !== input.taskId) throw new AppError('CONFLICT', 'comment.idConflict');
     // A replay after an edit is still the same create: compare with the body it was created with.
@@ -71,7 +95,8 @@ export async function createComment(tx: Tx, actor: BoardActor, ws: WorkspaceScop
     if (created?.data.body !== input.body) throw new AppError('CONFLICT', 'comment.idConflict');
     return existing;
   }
-  await track(tx, ws, actor, task, 'commented', 'comment.created', row, { commentId: row.id, body: row.body });
+  const { projectId, ...row } = inserted;
+  await track(tx, ws, actor, { id: row.taskId, projectId }, 'commented', 'comment.created', row, { commentId: row.id, body: row.body });
   return row;
 }
 

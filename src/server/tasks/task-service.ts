@@ -6,13 +6,15 @@
  * Every function takes the workspace-scoped transaction of the calling procedure.
  */
 import 'server-only';
-import { and, arrayContains, asc, desc, eq, gt, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, getTableColumns, gt, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { isValidKey, keyBetween } from '@/lib/fractional-index';
 import type { Tx } from '@/server/db/client';
+import { prepared } from '@/server/db/prepared';
 import { TASK_PRIORITIES, TASK_STATUSES, taskActivity, tasks, workspaceMembers } from '@/server/db/schema';
 import { AppError } from '@/server/platform/errors';
 import { appendEvent, type OutboxEventType } from '@/server/realtime-events/outbox';
-import type { BoardActor } from '@/server/projects/access';
+import { inProjectVisibleTo, type BoardActor } from '@/server/projects/access';
 import { getProject } from '@/server/projects/project-service';
 import { POSITION_MAX_LENGTH } from './board-schemas';
 
@@ -29,8 +31,13 @@ export interface WorkspaceScope {
   workspaceId: string;
 }
 
+/** Appends a task activity row (one prepared statement; comments use it too). */
+export async function recordActivity(tx: Tx, ws: WorkspaceScope, actor: BoardActor, taskId: string, kind: string, data: Record<string, unknown>) {
+  await prepared(tx.insert(taskActivity).values({ workspaceId: ws.workspaceId, taskId, actorId: actor.userId, kind, data }));
+}
+
 async function record(tx: Tx, ws: WorkspaceScope, actor: BoardActor, task: Pick<Task, 'id' | 'projectId'>, kind: string, data: Record<string, unknown>) {
-  await tx.insert(taskActivity).values({ workspaceId: ws.workspaceId, taskId: task.id, actorId: actor.userId, kind, data });
+  await recordActivity(tx, ws, actor, task.id, kind, data);
 }
 
 async function emit(tx: Tx, ws: WorkspaceScope, actor: BoardActor, type: OutboxEventType, projectId: string, payload: Record<string, unknown>) {
@@ -42,30 +49,34 @@ async function findTask(tx: Tx, id: string): Promise<Task | undefined> {
   return row;
 }
 
+/** The task if `actor` may see its project, in one query (RLS filters too); undefined otherwise. */
+export async function findVisibleTask(tx: Tx, actor: BoardActor, id: string): Promise<Task | undefined> {
+  const [row] = await prepared(tx.select().from(tasks).where(and(eq(tasks.id, id), inProjectVisibleTo(actor, tasks.projectId))));
+  return row;
+}
+
 /** The task if `actor` may see its project (RLS filters too), else NOT_FOUND. */
 export async function getTask(tx: Tx, actor: BoardActor, id: string): Promise<Task> {
-  const task = await findTask(tx, id);
+  const task = await findVisibleTask(tx, actor, id);
   if (!task) throw new AppError('NOT_FOUND', 'task.notFound');
-  try {
-    await getProject(tx, actor, task.projectId);
-  } catch (error) {
-    throw error instanceof AppError && error.code === 'NOT_FOUND' ? new AppError('NOT_FOUND', 'task.notFound') : error;
-  }
   return task;
 }
 
-async function conflictOrNotFound(tx: Tx, id: string): Promise<AppError> {
-  const current = await findTask(tx, id);
+/** Why a guarded write of task `id` changed no row: gone or invisible (NOT_FOUND), else a stale version (CONFLICT). */
+async function conflictOrNotFound(tx: Tx, actor: BoardActor, id: string): Promise<AppError> {
+  const current = await findVisibleTask(tx, actor, id);
   if (!current) return new AppError('NOT_FOUND', 'task.notFound');
   return new AppError('CONFLICT', 'task.conflict', { details: { current } });
 }
 
+/** An assignee must be a member of the workspace (as a condition, for statements that fold the check in). */
+function isAssignable(ws: WorkspaceScope, assigneeId: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${workspaceMembers} WHERE ${workspaceMembers.workspaceId} = ${ws.workspaceId} AND ${workspaceMembers.userId} = ${assigneeId})`;
+}
+
 async function assertAssignable(tx: Tx, ws: WorkspaceScope, assigneeId: string | null | undefined): Promise<void> {
   if (!assigneeId) return;
-  const [row] = await tx
-    .select({ userId: workspaceMembers.userId })
-    .from(workspaceMembers)
-    .where(and(eq(workspaceMembers.workspaceId, ws.workspaceId), eq(workspaceMembers.userId, assigneeId)));
+  const [row] = await prepared(tx.select({ ok: sql<number>`1` }).from(workspaceMembers).where(and(eq(workspaceMembers.workspaceId, ws.workspaceId), eq(workspaceMembers.userId, assigneeId))));
   if (!row) throw new AppError('BAD_REQUEST', 'task.assigneeNotMember', { fieldErrors: { assigneeId: 'task.assigneeNotMember' } });
 }
 
@@ -79,11 +90,14 @@ export interface TaskFilters {
   limit?: number;
 }
 
-/** A project's tasks in board order (status, position, id), filtered and bounded. */
+/**
+ * A project's tasks in board order (status, position, id), filtered and bounded: one query whose
+ * WHERE also says the project is one `actor` may see (evaluated once; RLS applies it again). Only
+ * an empty page asks again, to tell an empty board from a project that is not there (NOT_FOUND).
+ */
 export async function listTasks(tx: Tx, actor: BoardActor, projectId: string, filters: TaskFilters = {}): Promise<{ items: Task[]; nextCursor: string | null }> {
-  await getProject(tx, actor, projectId);
   const limit = Math.max(1, Math.min(filters.limit ?? TASK_PAGE_MAX, TASK_PAGE_MAX));
-  const conditions: Array<SQL | undefined> = [eq(tasks.projectId, projectId)];
+  const conditions: Array<SQL | undefined> = [eq(tasks.projectId, projectId), inProjectVisibleTo(actor, projectId)];
   if (filters.assigneeId !== undefined) {
     conditions.push(filters.assigneeId === null ? sql`${tasks.assigneeId} is null` : eq(tasks.assigneeId, filters.assigneeId));
   }
@@ -91,16 +105,23 @@ export async function listTasks(tx: Tx, actor: BoardActor, projectId: string, fi
   if (filters.status !== undefined) conditions.push(eq(tasks.status, filters.status));
   if (filters.dueBefore !== undefined) conditions.push(lte(tasks.dueDate, filters.dueBefore));
   if (filters.cursor !== undefined) {
-    if (!TASK_CURSOR_PATTERN.test(filters.cursor)) throw new AppError('BAD_REQUEST', 'generic.badRequest');
+    if (!TASK_CURSOR_PATTERN.test(filters.cursor)) {
+      // An unknown project answers NOT_FOUND before a malformed cursor is mentioned.
+      await getProject(tx, actor, projectId);
+      throw new AppError('BAD_REQUEST', 'generic.badRequest');
+    }
     const [status, position, id] = filters.cursor.split('~') as [string, string, string];
     conditions.push(sql`(${tasks.status}, ${tasks.position}, ${tasks.id}) > (${status}, ${position}, ${id}::uuid)`);
   }
-  const rows = await tx
-    .select()
-    .from(tasks)
-    .where(and(...conditions))
-    .orderBy(asc(tasks.status), asc(tasks.position), asc(tasks.id))
-    .limit(limit + 1);
+  const rows = await prepared(
+    tx
+      .select()
+      .from(tasks)
+      .where(and(...conditions))
+      .orderBy(asc(tasks.status), asc(tasks.position), asc(tasks.id))
+      .limit(limit + 1),
+  );
+  if (rows.length === 0) await getProject(tx, actor, projectId);
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? `${last.status}~${last.position}~${last.id}` : null };
@@ -209,24 +230,49 @@ export interface UpdateTaskInput {
 
 const UPDATABLE = ['title', 'description', 'assigneeId', 'priority', 'dueDate', 'labels'] as const;
 
-/** Compare-and-set update of the given fields (status and order change through `moveTask`). */
+/** The row as it was before an update, beside the updated one (a self-join reads the statement's snapshot). */
+const previous = alias(tasks, 'previous');
+
+/**
+ * Compare-and-set update of the given fields (status and order change through `moveTask`), in one
+ * guarded statement: `UPDATE … FROM tasks previous WHERE id, version, the project visible to the
+ * actor (and the assignee a member) … RETURNING` the new row and the old values of the fields.
+ * Nothing is read first; only when no row changed is the task read, to answer NOT_FOUND (gone or
+ * not visible), BAD_REQUEST (assignee not a member) or CONFLICT (stale version, with the current
+ * task) — in that order, as before.
+ */
 export async function updateTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, input: UpdateTaskInput): Promise<Task> {
   if (input.baseVersion !== undefined && input.baseVersion > input.expectedVersion) {
     throw new AppError('BAD_REQUEST', 'task.baseVersion', { fieldErrors: { baseVersion: 'task.baseVersion' } });
   }
-  const before = await getTask(tx, actor, input.id);
-  await assertAssignable(tx, ws, input.assigneeId);
   const patch = Object.fromEntries(UPDATABLE.filter((f) => input[f] !== undefined).map((f) => [f, input[f]])) as Partial<Pick<Task, (typeof UPDATABLE)[number]>>;
-  const [row] = await tx
-    .update(tasks)
-    .set({ ...patch, version: sql`${tasks.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(tasks.id, input.id), eq(tasks.version, input.expectedVersion)))
-    .returning();
-  if (!row) throw await conflictOrNotFound(tx, input.id);
-  const changes = Object.fromEntries(Object.keys(patch).map((f) => [f, { from: before[f as keyof Task], to: row[f as keyof Task] }]));
+  const fields = Object.keys(patch) as Array<(typeof UPDATABLE)[number]>;
+  const [updated] = await prepared(
+    tx
+      .update(tasks)
+      .set({ ...patch, version: sql`${tasks.version} + 1`, updatedAt: new Date() })
+      .from(previous)
+      .where(
+        and(
+          eq(tasks.id, input.id),
+          eq(previous.id, tasks.id),
+          eq(tasks.version, input.expectedVersion),
+          inProjectVisibleTo(actor, tasks.projectId),
+          input.assigneeId ? isAssignable(ws, input.assigneeId) : undefined,
+        ),
+      )
+      .returning({ row: getTableColumns(tasks), before: { version: previous.version, ...Object.fromEntries(fields.map((f) => [f, previous[f]])) } }),
+  );
+  if (!updated) {
+    const refusal = await conflictOrNotFound(tx, actor, input.id);
+    if (refusal.code === 'CONFLICT') await assertAssignable(tx, ws, input.assigneeId);
+    throw refusal;
+  }
+  const { row, before } = updated as { row: Task; before: Partial<Task> };
+  const changes = Object.fromEntries(fields.map((f) => [f, { from: before[f], to: row[f] }]));
   const overwrote =
     input.baseVersion !== undefined && input.baseVersion < input.expectedVersion
-      ? await overwrittenFields(tx, actor, input.id, input.baseVersion, Object.keys(patch))
+      ? await overwrittenFields(tx, actor, input.id, input.baseVersion, fields)
       : [];
   const extra = overwrote.length > 0 ? { overwrote } : {};
   await record(tx, ws, actor, row, 'updated', { ...changes, version: row.version, ...extra });
@@ -302,7 +348,7 @@ export async function moveTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, in
   }
   assertPosition(input.position);
   const before = await getTask(tx, actor, input.id);
-  if (before.version !== input.expectedVersion) throw await conflictOrNotFound(tx, input.id);
+  if (before.version !== input.expectedVersion) throw await conflictOrNotFound(tx, actor, input.id);
   const status = input.status ?? before.status;
   const position = input.position ?? (await positionBetweenNeighbours(tx, before, status, input));
   const [row] = await tx
@@ -310,7 +356,7 @@ export async function moveTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, in
     .set({ status, position, version: sql`${tasks.version} + 1`, updatedAt: new Date() })
     .where(and(eq(tasks.id, input.id), eq(tasks.version, input.expectedVersion)))
     .returning();
-  if (!row) throw await conflictOrNotFound(tx, input.id);
+  if (!row) throw await conflictOrNotFound(tx, actor, input.id);
   await record(tx, ws, actor, row, 'moved', { from: { status: before.status, position: before.position }, to: { status, position }, version: row.version });
   await emit(tx, ws, actor, 'task.moved', row.projectId, row);
   return row;
@@ -345,7 +391,7 @@ export async function deleteTask(tx: Tx, actor: BoardActor, ws: WorkspaceScope, 
     .delete(tasks)
     .where(and(eq(tasks.id, input.id), input.expectedVersion !== undefined ? eq(tasks.version, input.expectedVersion) : undefined))
     .returning({ id: tasks.id, projectId: tasks.projectId, version: tasks.version });
-  if (!row) throw await conflictOrNotFound(tx, input.id);
+  if (!row) throw await conflictOrNotFound(tx, actor, input.id);
   await emit(tx, ws, actor, 'task.deleted', row.projectId, { id: row.id, projectId: row.projectId, version: row.version + 1 });
   return { id: row.id };
 }

@@ -57,12 +57,25 @@ export const inviteLinks = pgTable(
   (t) => [uniqueIndex('invite_links_token_hash_key').on(t.tokenHash), index('invite_links_workspace_idx').on(t.workspaceId)],
 );
 
-/** The id of the chain of account-level events (those with no workspace). */
+/**
+ * The id of the one account chain of account-level events written before migration 0006. Since
+ * then every user has an account chain of their own (chain id = user id, ADR 0014), so sign-ins
+ * of different users do not wait for each other; this chain is closed (the app can no longer
+ * append to it) and is still verified.
+ */
 export const ACCOUNT_CHAIN_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
- * The head of each audit chain (one per workspace, plus the account chain): the last sequence
- * number and hash. Appending locks this row, so a chain's appends are serialised.
+ * The chain that records the opening of every per-user account chain (one `audit.chain_opened`
+ * entry each, ADR 0014), so that removing a user's whole chain — entries and head — is still
+ * found by `audit:verify`. Appended to once per user (their first account event), not per sign-in.
+ */
+export const ACCOUNT_CHAINS_REGISTRY_ID = '00000000-0000-0000-0000-000000000001';
+
+/**
+ * The head of each audit chain (one per workspace, one per user for account events, and the closed
+ * legacy account chain): the last sequence number and hash. Appending locks this row, so a chain's
+ * appends are serialised.
  */
 export const auditChains = pgTable('audit_chains', {
   chainId: uuid('chain_id').primaryKey(),
@@ -71,14 +84,16 @@ export const auditChains = pgTable('audit_chains', {
 });
 
 /**
- * Append-only, hash-chained audit log. `workspace_id` is null for account-level security events
- * (they form one chain of their own). No foreign key: entries outlive a deleted workspace or user.
- * The app role may only SELECT and INSERT here (see src/server/db/migrate.ts).
+ * Append-only, hash-chained audit log. `workspace_id` is null for account-level security events.
+ * `chain_id` names the chain a row belongs to: its workspace, or for an account event its actor
+ * (rows from before migration 0006: ACCOUNT_CHAIN_ID). No foreign key: entries outlive a deleted
+ * workspace or user. The app role may only SELECT and INSERT here (see src/server/db/migrate.ts).
  */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    chainId: uuid('chain_id').notNull(),
     workspaceId: uuid('workspace_id'),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     actorId: uuid('actor_id'),
@@ -93,7 +108,7 @@ export const auditLog = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [
-    uniqueIndex('audit_log_chain_seq_key').on(sql`coalesce(${t.workspaceId}, '00000000-0000-0000-0000-000000000000'::uuid)`, t.seq),
+    uniqueIndex('audit_log_chain_seq_key').on(t.chainId, t.seq),
     index('audit_log_workspace_created_idx').on(t.workspaceId, t.createdAt),
     index('audit_log_actor_idx').on(t.actorId, t.createdAt),
   ],
