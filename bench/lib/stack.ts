@@ -31,7 +31,9 @@ export interface Stack {
   appDatabaseUrl: string;
   /** The superuser's URL (bench bookkeeping only: statement logging). */
   superuserUrl: string;
-  /** The pid of a child of the launcher by name (web, realtime, worker) from its pid file. */
+  /** Every child the launcher may run (scripts/lib/child-pids.ts: web, realtime, worker). */
+  childNames: readonly string[];
+  /** The pid of a child of the launcher by name from its pid file (null: not running). */
   childPid(name: string): number | null;
   stop(): Promise<void>;
 }
@@ -75,6 +77,8 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
   process.env.KANSO_DATA_DIR = dataDir;
   const { stopStaleChild, CHILD_NAMES } = await import('../../scripts/lib/child-pids');
   const { stopStaleServer } = await import('../../scripts/lib/embedded-postgres');
+  const { DATA_DIR } = await import('../../scripts/lib/data-dir');
+  if (DATA_DIR !== dataDir) throw new Error(`scripts/lib/data-dir was loaded before the bench set KANSO_DATA_DIR (${DATA_DIR}); import it only after startStack`);
   for (const name of CHILD_NAMES) await stopStaleChild(name, log);
   await stopStaleServer(path.join(dataDir, 'pg'), log);
   rmSync(dataDir, { recursive: true, force: true });
@@ -152,6 +156,7 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
     lines,
     appDatabaseUrl: urls.appUrl(DATABASE_NAME),
     superuserUrl: urls.superuserUrl(DATABASE_NAME),
+    childNames: CHILD_NAMES,
     childPid(name) {
       try {
         const pid = Number(readFileSync(path.join(dataDir, 'run', `${name}.pid`), 'utf8').split('\n')[0]);
