@@ -3,7 +3,9 @@
  * production stack, and the memory and event-loop delay of its processes over time.
  *
  *   npm run build && npm run bench:soak -- [--rate=50] [--minutes=10] [--warmup=60] [--sample=10]
- *     [--json=FILE] [--check]
+ *     [--hold=30] [--max-in-flight=1000] [--json=FILE] [--check] [--quick]
+ *
+ *   --quick   1 minute, samples every 5 s (a smoke run; the acceptance is 50/s for 10 minutes)
  *
  * The stack: the launcher (`npm start`: embedded PostgreSQL + web + realtime sidecar) on the
  * bench's own ports (web 3410, sidecar 3411, PostgreSQL 54346; BENCH_SOAK_* move them) and data dir
@@ -36,9 +38,10 @@ import { BENCH_PASSWORD, seedStack } from './http/seed';
 import { call, decodeErrorData, detectWire } from './http/wire';
 
 const args = benchArgs();
+const quick = args.quick === 'true';
 const RATE = Math.max(1, Number(args.rate ?? 50));
-const MINUTES = Math.max(0.1, Number(args.minutes ?? 10));
-const SAMPLE_S = Math.max(1, Number(args.sample ?? 10));
+const MINUTES = Math.max(0.1, Number(args.minutes ?? (quick ? 1 : 10)));
+const SAMPLE_S = Math.max(1, Number(args.sample ?? (quick ? 5 : 10)));
 const WARMUP_S = Math.max(0, Number(args.warmup ?? Math.min(60, (MINUTES * 60) / 5)));
 const HOLD_S = Math.max(1, Number(args.hold ?? 30));
 const MAX_IN_FLIGHT = Math.max(1, Number(args['max-in-flight'] ?? 1000));

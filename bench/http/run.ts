@@ -249,6 +249,7 @@ async function main(): Promise<void> {
   for (const scenario of SCENARIO_LIST) for (const target of ['app', 'floor'] as const) await run(scenario, target, warm);
 
   const rows: Row[] = [];
+  for (const scenario of SCENARIO_LIST) log(`${scenario.padEnd(8)} ${SCENARIOS[scenario].title}, ${SCENARIOS[scenario].connections} connections${scenario === 'signin' ? `; argon2 = verify alone, ${SCENARIOS.signin.connections} concurrent, in the bench process` : ''}`);
   console.log(HEADER);
   for (let round = 1; round <= ROUNDS; round += 1) {
     for (const scenario of SCENARIO_LIST) {
