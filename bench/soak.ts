@@ -33,6 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { benchArgs, percentile } from './lib/cli';
+import { rssMb } from './lib/proc';
 import { requireBuild, startStack, type Stack } from './lib/stack';
 import { BENCH_PASSWORD, seedStack } from './http/seed';
 import { call, decodeErrorData, detectWire } from './http/wire';
@@ -68,17 +69,6 @@ const MIX: Array<[Op, number]> = [
 
 const log = (line: string) => console.log(`[bench:soak] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function rssMb(pid: number): number | null {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('VmRSS:'));
-    return line ? Number(line.split(/\s+/)[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
 interface LoopSample {
   window: number;

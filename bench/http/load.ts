@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { percentile } from '../lib/cli';
+import { cpuSeconds, postgresCpuSeconds } from '../lib/proc';
 import type { Seed } from './seed';
 import { BENCH_PASSWORD } from './seed';
 import { callHeaders, decodeErrorData, decodeResult, encodeInput, mutationPath, queryPath, type Wire } from './wire';
@@ -39,6 +40,16 @@ export interface Measurement {
   /** Requests without an answer: connection errors and timeouts (autocannon's `errors`). */
   errors: number;
   seconds: number;
+  /** CPU ms (user + system) of the server process per 2xx response (NaN when not measured). */
+  cpuMsPerReq: number;
+  /** CPU ms of PostgreSQL (postmaster + backends) per 2xx response. */
+  pgCpuMsPerReq: number;
+}
+
+/** Processes whose CPU a measurement reads from /proc: the server under test and PostgreSQL. */
+export interface MeasuredPids {
+  server?: number | null;
+  postmaster?: number | null;
 }
 
 export interface LoadContext {
@@ -100,12 +111,14 @@ function requestFor(scenario: ScenarioName, baseUrl: string, ctx: LoadContext, i
 }
 
 /** One autocannon run of `scenario` against `baseUrl` for `seconds`. */
-export async function measure(scenario: ScenarioName, baseUrl: string, ctx: LoadContext, seconds: number, connections = SCENARIOS[scenario].connections): Promise<Measurement> {
+export async function measure(scenario: ScenarioName, baseUrl: string, ctx: LoadContext, seconds: number, pids: MeasuredPids = {}, connections = SCENARIOS[scenario].connections): Promise<Measurement> {
   const latencies: number[] = [];
   let ok = 0;
   let conflicts = 0;
   let non2xx = 0;
   let clients = 0;
+  const cpu0 = pids.server ? cpuSeconds(pids.server) : NaN;
+  const pg0 = pids.postmaster ? postgresCpuSeconds(pids.postmaster) : NaN;
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -130,8 +143,12 @@ export async function measure(scenario: ScenarioName, baseUrl: string, ctx: Load
     });
   });
   const wall = (performance.now() - started) / 1000;
+  const cpuMsPerReq = pids.server ? ((cpuSeconds(pids.server) - cpu0) * 1000) / Math.max(1, ok) : NaN;
+  const pgCpuMsPerReq = pids.postmaster ? ((postgresCpuSeconds(pids.postmaster) - pg0) * 1000) / Math.max(1, ok) : NaN;
   latencies.sort((a, b) => a - b);
   return {
+    cpuMsPerReq,
+    pgCpuMsPerReq,
     perSecond: ok / wall,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
@@ -151,6 +168,7 @@ export async function measureArgon2(concurrency: number, seconds: number): Promi
   const hash = await hashPassword(BENCH_PASSWORD);
   const latencies: number[] = [];
   let errors = 0;
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   const until = started + seconds * 1000;
   await Promise.all(
@@ -164,5 +182,8 @@ export async function measureArgon2(concurrency: number, seconds: number): Promi
   );
   const wall = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / wall, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), responses: latencies.length, ok: latencies.length, conflicts: 0, non2xx: 0, errors, seconds: wall };
+  const used = process.cpuUsage(cpu0);
+  // This process's CPU: argon2 runs on libuv's thread pool (UV_THREADPOOL_SIZE, 4 by default, as in the app).
+  const cpuMsPerReq = (used.user + used.system) / 1000 / Math.max(1, latencies.length);
+  return { cpuMsPerReq, pgCpuMsPerReq: NaN, perSecond: latencies.length / wall, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), responses: latencies.length, ok: latencies.length, conflicts: 0, non2xx: 0, errors, seconds: wall };
 }

@@ -190,11 +190,11 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 function printRow(r: Row): void {
   const { m } = r;
   console.log(
-    `  ${String(r.round).padStart(5)}  ${r.scenario.padEnd(8)} ${r.target.padEnd(6)} ${fmt(m.perSecond).padStart(8)} ${fmt(m.p50).padStart(8)} ${fmt(m.p95).padStart(8)} ${fmt(m.p99).padStart(8)} ${String(m.errors).padStart(6)} ${String(m.non2xx).padStart(6)} ${String(m.conflicts).padStart(5)}`,
+    `  ${String(r.round).padStart(5)}  ${r.scenario.padEnd(8)} ${r.target.padEnd(6)} ${fmt(m.perSecond).padStart(8)} ${fmt(m.p50).padStart(8)} ${fmt(m.p95).padStart(8)} ${fmt(m.p99).padStart(8)} ${String(m.errors).padStart(6)} ${String(m.non2xx).padStart(6)} ${String(m.conflicts).padStart(5)} ${fmt(m.cpuMsPerReq, 2).padStart(8)} ${fmt(m.pgCpuMsPerReq, 2).padStart(8)}`,
   );
 }
 
-const HEADER = `  round  scenario target    req/s   p50 ms   p95 ms   p99 ms errors non2xx  409s`;
+const HEADER = `  round  scenario target    req/s   p50 ms   p95 ms   p99 ms errors non2xx  409s  srv ms/r  pg ms/r`;
 
 async function main(): Promise<void> {
   requireBuild();
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
     // The previous run's cut requests finish first: they must not weigh on this one (nor commit after the refresh).
     await sleep(SETTLE_MS);
     if (scenario === 'update') await refreshVersions();
-    return measure(scenario, urls[target], ctx, seconds);
+    return measure(scenario, urls[target], ctx, seconds, { server: target === 'app' ? stack!.childPid('web') : floor?.pid, postmaster: stack!.postmasterPid() });
   };
 
   // Warm-up (not recorded): JIT, prepared statements on every pooled connection, caches.
@@ -276,12 +276,14 @@ async function main(): Promise<void> {
       p50: median(ms.map((m) => m.p50)),
       p95: median(ms.map((m) => m.p95)),
       p99: median(ms.map((m) => m.p99)),
+      cpuMsPerReq: median(ms.map((m) => m.cpuMsPerReq)),
+      pgCpuMsPerReq: median(ms.map((m) => m.pgCpuMsPerReq)),
       errors: ms.reduce((n, m) => n + m.errors, 0),
       non2xx: ms.reduce((n, m) => n + m.non2xx, 0),
       conflicts: ms.reduce((n, m) => n + m.conflicts, 0),
     };
   };
-  console.log(`\n  median of ${ROUNDS} round(s) (errors, non-2xx and 409s: totals)`);
+  console.log(`\n  median of ${ROUNDS} round(s) (errors, non-2xx and 409s: totals; srv ms/r: the server process's CPU per 2xx response, pg ms/r: PostgreSQL's)`);
   console.log(HEADER.replace('round', 'all  '));
   const summary: Record<string, ReturnType<typeof med>> = {};
   for (const scenario of SCENARIO_LIST) {
@@ -314,6 +316,7 @@ async function main(): Promise<void> {
     const p = ratio(app.p95, fl.p95);
     verdicts.push({ name: `${scenario}: throughput app/floor`, value: t, budget: budget ? `≥ ${budget.throughput}×` : '(no budget)', pass: budget ? t >= budget.throughput && cleanRun(scenario) : null });
     verdicts.push({ name: `${scenario}: p95 app/floor`, value: p, budget: budget ? `≤ ${budget.p95}×` : '(no budget)', pass: budget ? p <= budget.p95 && cleanRun(scenario) : null });
+    verdicts.push({ name: `${scenario}: server CPU per request app/floor`, value: ratio(app.cpuMsPerReq, fl.cpuMsPerReq), budget: '(no budget)', pass: null });
     if (scenario === 'signin') {
       const a = summary['argon2']!;
       const s = ratio(app.p95, a.p95);

@@ -35,6 +35,8 @@ export interface Stack {
   childNames: readonly string[];
   /** The pid of a child of the launcher by name from its pid file (null: not running). */
   childPid(name: string): number | null;
+  /** The embedded PostgreSQL's postmaster (from its postmaster.pid; null: not running). */
+  postmasterPid(): number | null;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,16 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The pid on the first line of a pid file, if that process lives. */
+function pidFrom(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+  } catch {
+    return null;
   }
 }
 
@@ -157,14 +169,8 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
     appDatabaseUrl: urls.appUrl(DATABASE_NAME),
     superuserUrl: urls.superuserUrl(DATABASE_NAME),
     childNames: CHILD_NAMES,
-    childPid(name) {
-      try {
-        const pid = Number(readFileSync(path.join(dataDir, 'run', `${name}.pid`), 'utf8').split('\n')[0]);
-        return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
-      } catch {
-        return null;
-      }
-    },
+    childPid: (name) => pidFrom(path.join(dataDir, 'run', `${name}.pid`)),
+    postmasterPid: () => pidFrom(path.join(dataDir, 'pg', 'postmaster.pid')),
     stop,
   };
 }
