@@ -69,6 +69,7 @@ const visible = (project: string, visibility: number, viewer: number) =>
 const TASK_COLUMNS = '"id", "workspace_id", "project_id", "title", "description", "status", "assignee_id", "priority", "due_date", "labels", "position", "version", "created_by", "created_at", "updated_at"';
 const TASK_KEYS = ['id', 'workspaceId', 'projectId', 'title', 'description', 'status', 'assigneeId', 'priority', 'dueDate', 'labels', 'position', 'version', 'createdBy', 'createdAt', 'updatedAt'] as const;
 const TASK_LIST = `select ${TASK_COLUMNS} from "tasks" where ("tasks"."project_id" = $1 and ${visible('$2', 3, 4)}) order by "tasks"."status" asc, "tasks"."position" asc, "tasks"."id" asc limit $5`;
+/** The app's guarded UPDATE for a title-only patch (the bench edits titles; another field set is another text). */
 const TASK_UPDATE_TITLE = `update "tasks" set "title" = $1, "version" = "tasks"."version" + 1, "updated_at" = $2 from "tasks" "previous" where ("tasks"."id" = $3 and "previous"."id" = "tasks"."id" and "tasks"."version" = $4 and ${visible('"tasks"."project_id"', 5, 6)}) returning ${TASK_COLUMNS.split(', ')
   .map((c) => `"tasks".${c}`)
   .join(', ')}, "previous"."version", "previous"."title"`;
