@@ -7,7 +7,6 @@
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import { DrizzleQueryError } from 'drizzle-orm';
-import superjson from 'superjson';
 import { z } from 'zod';
 import { isLocale, routing, type Locale } from '@/i18n/routing';
 import { can, type Permission, type Role } from '@/lib/permissions';
@@ -104,8 +103,8 @@ export interface Meta {
   permission?: Permission;
 }
 
+// Plain JSON on the wire, no transformer (ADR 0013): procedures return dates as ISO strings (`toWire`).
 const t = initTRPC.context<Context>().meta<Meta>().create({
-  transformer: superjson,
   errorFormatter({ shape, error, ctx }) {
     const localised = localiseError(error, ctx?.locale ?? routing.defaultLocale);
     if (error.code === 'INTERNAL_SERVER_ERROR') {

@@ -96,11 +96,11 @@ describe('member router', () => {
         new Request(`http://localhost/api/trpc/${path}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', cookie, 'x-kanso-locale': locale },
-          body: JSON.stringify({ json }),
+          body: JSON.stringify(json),
         }),
       );
-      const body = (await response.json()) as { error: { json: { message: string; data: { appCode: string } } } };
-      return { status: response.status, message: body.error.json.message, appCode: body.error.json.data.appCode };
+      const body = (await response.json()) as { error: { message: string; data: { appCode: string } } };
+      return { status: response.status, message: body.error.message, appCode: body.error.data.appCode };
     };
     expect(await post('member.changeRole', 'en', { workspaceSlug: ws.slug, userId: owner.id, role: 'admin' })).toEqual({
       status: 409,

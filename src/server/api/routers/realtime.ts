@@ -1,5 +1,6 @@
 /** Realtime (COLLAB-3, COLLAB-4): a short-lived ticket for the WebSocket sidecar, and resync after a reconnect. */
 import { z } from 'zod';
+import { isoTimestamp, toWire } from '@/server/platform/wire';
 import { eventCursor, projectEventsSince } from '@/server/realtime-events/resync-service';
 import { mintRealtimeTicket } from '@/server/realtime/ticket-service';
 import { uuid } from '@/server/tasks/board-schemas';
@@ -21,9 +22,11 @@ export const realtimeRouter = router({
   /** A signed ticket (≤ 60 s) for the sidecar at `url`; with `projectId` the socket joins that room on connect. */
   ticket: workspaceProcedure('project:read')
     .input(z.object({ projectId: z.string().uuid().optional() }))
-    .output(z.object({ ticket: z.string(), url: z.string(), expiresAt: z.date() }))
-    .mutation(({ ctx, input }) =>
-      mintRealtimeTicket(ctx.db, { userId: ctx.user.id, sessionId: ctx.session.sessionId, role: ctx.role, workspaceId: ctx.workspace.id }, input.projectId),
+    .output(z.object({ ticket: z.string(), url: z.string(), expiresAt: isoTimestamp }))
+    .mutation(async ({ ctx, input }) =>
+      toWire(
+        await mintRealtimeTicket(ctx.db, { userId: ctx.user.id, sessionId: ctx.session.sessionId, role: ctx.role, workspaceId: ctx.workspace.id }, input.projectId),
+      ),
     ),
 
   /** The project's events after `afterId`, oldest first, ≤ 500 (`hasMore`: page on with `lastId`). */
