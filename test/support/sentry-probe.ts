@@ -4,6 +4,8 @@
  * process then holds: whether the Sentry SDK was loaded and whether a global OpenTelemetry tracer
  * provider was registered (what makes Next and the queries create spans).
  */
+export {};
+
 process.env.NEXT_RUNTIME = 'nodejs';
 const { register, onRequestError } = await import('../../src/instrumentation');
 await register();
