@@ -45,7 +45,8 @@ describe('member router', () => {
       name: expect.any(String),
       email: expect.stringContaining('@'),
       role: expect.any(String),
-      joinedAt: expect.any(Date),
+      // ISO-8601 on the wire (ADR 0013).
+      joinedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
     });
     const { caller: asOutsider } = await callerAs(outsider.id);
     expect((await errorOf(asOutsider.member.list({ workspaceSlug: ws.slug }))).code).toBe('NOT_FOUND');
