@@ -1,6 +1,6 @@
 /** Realtime (COLLAB-3, COLLAB-4): a short-lived ticket for the WebSocket sidecar, and resync after a reconnect. */
 import { z } from 'zod';
-import { isoTimestamp, toWire } from '@/server/platform/wire';
+import { isoTimestamp, toWire, typedOutput } from '@/server/platform/wire';
 import { eventCursor, projectEventsSince } from '@/server/realtime-events/resync-service';
 import { mintRealtimeTicket } from '@/server/realtime/ticket-service';
 import { uuid } from '@/server/tasks/board-schemas';
@@ -15,7 +15,7 @@ const realtimeEvent = z.object({
   projectId: uuid.nullable(),
   payload: z.record(z.string(), z.unknown()),
   actorId: uuid.nullable(),
-  createdAt: z.string(),
+  createdAt: isoTimestamp,
 });
 
 export const realtimeRouter = router({
@@ -29,10 +29,14 @@ export const realtimeRouter = router({
       ),
     ),
 
-  /** The project's events after `afterId`, oldest first, ≤ 500 (`hasMore`: page on with `lastId`). */
+  /**
+   * The project's events after `afterId`, oldest first, ≤ 500 (`hasMore`: page on with `lastId`).
+   * Every reconnecting board asks (a sidecar restart: all of them at once); the rows are built field
+   * by field (`toRealtimeEvent`), so the contract is a type here, not a per-row parse (ADR 0013).
+   */
   events: workspaceProcedure('project:read')
     .input(z.object({ projectId: uuid, afterId: eventId }))
-    .output(z.object({ events: z.array(realtimeEvent), lastId: eventId, hasMore: z.boolean() }))
+    .output(typedOutput(z.object({ events: z.array(realtimeEvent), lastId: eventId, hasMore: z.boolean() })))
     .query(({ ctx, input }) => projectEventsSince(ctx.db, boardActor(ctx), { workspaceId: ctx.workspace.id }, input.projectId, input.afterId)),
 
   /** The highest event id of the workspace visible to the caller (0 if none): the baseline before loading a board. */
