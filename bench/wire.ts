@@ -2,7 +2,7 @@
  * Wire micro-bench (issue 10, ADR 0013): what one `task.list` answer of 200 tasks costs to put on the
  * wire and to read back, in process, without HTTP or a database.
  *
- *   node --import ./bench/lib/register.mjs --import tsx bench/wire.ts [--tasks=200] [--iterations=2000]
+ *   npm run bench:wire -- [--tasks=200] [--iterations=2000]
  *
  * Rows look like Drizzle's (Dates for the timestamps, a 200-character description, two labels).
  * Printed per answer (mean, p50, p95 in µs):
@@ -89,7 +89,7 @@ const cases: Case[] = [
 ];
 
 console.log(`[wire] ${TASKS} tasks, body ${(Buffer.byteLength(body) / 1024).toFixed(1)} KiB, ${ITERATIONS} iterations (+${WARMUP} warm-up), node ${process.version}`);
-console.log('[wire] µs per answer          mean      p50      p95');
+console.log(`[wire] ${'µs per answer'.padEnd(48)} ${'mean'.padStart(7)} ${'p50'.padStart(8)} ${'p95'.padStart(8)}`);
 for (const c of cases) {
   const r = measure(c);
   console.log(`[wire] ${r.name.padEnd(48)} ${r.mean.toFixed(0).padStart(7)} ${r.p50.toFixed(0).padStart(8)} ${r.p95.toFixed(0).padStart(8)}`);
