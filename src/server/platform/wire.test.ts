@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { realtimeEventRecord } from '@/server/api/routers/realtime';
+import { toRealtimeEvent } from '@/server/realtime-events/outbox';
 import { taskRecord, taskToWire } from '@/server/tasks/board-schemas';
 import { iso, isoTimestamp, isoTimestampInput, toWire, typedOutput } from './wire';
 
@@ -66,6 +68,23 @@ describe('the wire format (ADR 0013)', () => {
     expect(wire).not.toHaveProperty('secret');
     expect(taskRecord.strict().parse(wire)).toEqual(wire);
     expect(wire.updatedAt).toBe('2026-12-02T06:50:08.123Z');
+  });
+
+  it('maps an outbox event to exactly what realtime.events promises', () => {
+    const row = {
+      id: 7,
+      workspaceId: '00000000-0000-4000-8000-000000000002',
+      projectId: '00000000-0000-4000-8000-000000000003',
+      type: 'task.updated',
+      payload: { id: 'x', version: 2, updatedAt: '2026-12-02T06:50:08.123Z' },
+      actorId: null,
+      requestId: 'r',
+      createdAt: at,
+    };
+    const wire = toRealtimeEvent(row);
+    expect(realtimeEventRecord.strict().parse(wire)).toEqual(wire);
+    expect(wire).not.toHaveProperty('workspaceId');
+    expect(wire).not.toHaveProperty('requestId');
   });
 
   it('a typed output contract passes the value through untouched', () => {

@@ -9,7 +9,8 @@ import { boardActor } from './project';
 
 const eventId = z.number().int().min(0);
 
-const realtimeEvent = z.object({
+/** One outbox event as `realtime.events` answers it (built by `toRealtimeEvent`). */
+export const realtimeEventRecord = z.object({
   id: z.number().int(),
   type: z.string(),
   projectId: uuid.nullable(),
@@ -36,7 +37,7 @@ export const realtimeRouter = router({
    */
   events: workspaceProcedure('project:read')
     .input(z.object({ projectId: uuid, afterId: eventId }))
-    .output(typedOutput(z.object({ events: z.array(realtimeEvent), lastId: eventId, hasMore: z.boolean() })))
+    .output(typedOutput(z.object({ events: z.array(realtimeEventRecord), lastId: eventId, hasMore: z.boolean() })))
     .query(({ ctx, input }) => projectEventsSince(ctx.db, boardActor(ctx), { workspaceId: ctx.workspace.id }, input.projectId, input.afterId)),
 
   /** The highest event id of the workspace visible to the caller (0 if none): the baseline before loading a board. */
