@@ -135,11 +135,13 @@ describe('realtime sidecar (real process)', () => {
     a.send({ type: 'join', projectId: publicProject });
     await a.next('joined');
     b.send({ type: 'join', projectId: publicProject });
-    expect((await b.next('joined')).presence.map((p) => p.userId).sort()).toEqual([owner.id, member.id].sort());
-    await a.next('presence', (m) => m.entry.userId === member.id);
+    expect((await b.next('joined')).presence.map((p) => p.userId)).toContain(member.id);
+    const people = (room: { people: Array<{ userId: string }> }) => room.people.map((p) => p.userId).sort().join();
+    await b.presenceUntil(publicProject, (room) => people(room) === [owner.id, member.id].sort().join() && room.count === 2);
+    await a.presenceUntil(publicProject, (room) => people(room) === [owner.id, member.id].sort().join() && room.count === 2);
     const taskId = randomUUID();
     a.send({ type: 'presence', projectId: publicProject, editingTaskId: taskId });
-    await b.next('presence', (m) => m.entry.userId === owner.id && m.entry.editingTaskId === taskId);
+    await b.presenceUntil(publicProject, (room) => room.people.some((p) => p.userId === owner.id && p.editingTaskId === taskId));
 
     const event = (title: string) => ({
       workspaceId: workspace.id,
@@ -161,7 +163,7 @@ describe('realtime sidecar (real process)', () => {
     const titles = b.messages.flatMap((m) => (m.type === 'event' ? [m.event.payload.title] : []));
     expect(titles).toEqual(['committed']);
     b.ws.close();
-    await a.next('presence_left', (m) => m.projectId === publicProject);
+    await a.presenceUntil(publicProject, (room) => room.count === 1 && !room.people.some((p) => p.userId === member.id));
     a.ws.close();
   });
 

@@ -36,15 +36,15 @@ import {
   clientMessageSchema,
   REALTIME_CLOSE,
   type ClientMessage,
-  type PresenceEntry,
   type RealtimeEvent,
   type ServerMessage,
 } from '@/lib/realtime-protocol';
 import type { Database } from '@/server/db/client';
 import type { Logger } from '@/server/platform/logger';
 import { EVENTS_CHANNEL, parseEventNotification } from '@/server/realtime-events/outbox';
-import { localCluster, type Cluster } from './cluster';
+import { localCluster, type Cluster, type ClusterHooks } from './cluster';
 import { createEventSubscription, type RestoreReason } from './event-subscription';
+import { createPresenceRooms } from './presence';
 import { accessFingerprint, checkAccess, couldSeeProject, liveSessions, presenceProfile, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
 import { verifyTicket } from './ticket';
 
@@ -74,6 +74,8 @@ export interface RealtimeServerOptions {
   /** LISTEN round-trip probe: period and deadline (default 1000 / 2000 ms). */
   probeMs?: number;
   probeTimeoutMs?: number;
+  /** Presence coalescing window (default 100 ms, ADR 0015). */
+  presenceFlushMs?: number;
 }
 
 interface Connection {
@@ -110,11 +112,15 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   const cluster = options.cluster ?? localCluster();
 
   const connections = new Map<string, Connection>();
-  /** projectId → connectionId → presence. */
-  const rooms = new Map<string, Map<string, PresenceEntry>>();
+  /** projectId → the local sockets in its room (event fan-out). */
+  const rooms = new Map<string, Set<Connection>>();
   const byWorkspace = new Map<string, Set<Connection>>();
-  /** Presence of other instances' sockets (Redis adapter): projectId → connectionId → entry. */
-  const remoteRooms = new Map<string, Map<string, { workspaceId: string; entry: PresenceEntry }>>();
+  /** Who is in each room: per user, bounded, coalesced (./presence.ts, ADR 0015). */
+  const presence = createPresenceRooms({
+    broadcast: (projectId, frame) => void sendToRoom(projectId, frame),
+    publish: (workspaceId, projectId, upsert, left) => cluster.publish({ workspaceId, projectId, upsert, left }),
+    flushMs: options.presenceFlushMs,
+  });
 
   let eventChain: Promise<void> = Promise.resolve();
   /** A fan-out gave up since the last one that succeeded: later failures give up without waiting. */
@@ -145,14 +151,13 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   }
 
   /** Sends one message (serialised once) to every socket in a project's room. */
-  function sendToRoom(projectId: string, message: ServerMessage, workspaceId?: string): number {
+  function sendToRoom(projectId: string, message: ServerMessage | string, workspaceId?: string): number {
     const room = rooms.get(projectId);
     if (!room) return 0;
-    const frame = JSON.stringify(message);
+    const frame = typeof message === 'string' ? message : JSON.stringify(message);
     let sent = 0;
-    for (const id of room.keys()) {
-      const conn = connections.get(id);
-      if (conn && (!workspaceId || conn.user?.workspaceId === workspaceId)) {
+    for (const conn of room) {
+      if (!workspaceId || conn.user?.workspaceId === workspaceId) {
         send(conn, frame);
         sent += 1;
       }
@@ -169,41 +174,26 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
 
   // ── Rooms and presence ───────────────────────────────────────────────────────────────────────
 
-  function presenceOf(projectId: string, workspaceId: string): PresenceEntry[] {
-    const remote = [...(remoteRooms.get(projectId)?.values() ?? [])].filter((r) => r.workspaceId === workspaceId).map((r) => r.entry);
-    return [...(rooms.get(projectId)?.values() ?? []), ...remote];
-  }
-
   function leaveRoom(conn: Connection, projectId: string): boolean {
     if (!conn.rooms.delete(projectId)) return false;
     const room = rooms.get(projectId);
-    room?.delete(conn.id);
+    room?.delete(conn);
     if (room?.size === 0) rooms.delete(projectId);
-    else sendToRoom(projectId, { type: 'presence_left', projectId, connectionId: conn.id });
-    if (conn.user) cluster.publish({ kind: 'left', workspaceId: conn.user.workspaceId, projectId, connectionId: conn.id });
+    if (conn.user) presence.leave(projectId, conn.id, conn.user.id);
     return true;
   }
 
-  /** The Redis adapter's view of the other instances' presence, applied to the local rooms. */
-  const clusterHooks = {
-    onRemoteUpsert(_instanceId: string, workspaceId: string, projectId: string, entry: PresenceEntry) {
-      let room = remoteRooms.get(projectId);
-      if (!room) remoteRooms.set(projectId, (room = new Map()));
-      room.set(entry.connectionId, { workspaceId, entry });
-      sendToRoom(projectId, { type: 'presence', projectId, entry }, workspaceId);
+  /** The Redis adapter's view of the other instances' presence, merged into the local rooms. */
+  const clusterHooks: ClusterHooks = {
+    onRemotePresence(instanceId, change) {
+      presence.applyRemote(instanceId, change.workspaceId, change.projectId, change.upsert, change.left);
     },
-    onRemoteLeft(_instanceId: string, workspaceId: string, projectId: string, connectionId: string) {
-      const room = remoteRooms.get(projectId);
-      if (!room?.delete(connectionId)) return;
-      if (room.size === 0) remoteRooms.delete(projectId);
-      sendToRoom(projectId, { type: 'presence_left', projectId, connectionId }, workspaceId);
+    onRemoteGone(instanceId) {
+      presence.forgetInstance(instanceId);
     },
     onSyncRequest() {
-      for (const [projectId, room] of rooms) {
-        for (const entry of room.values()) {
-          const workspaceId = connections.get(entry.connectionId)?.user?.workspaceId;
-          if (workspaceId) cluster.publish({ kind: 'upsert', workspaceId, projectId, entry });
-        }
+      for (const { workspaceId, projectId, states } of presence.localStates()) {
+        for (let i = 0; i < states.length; i += 500) cluster.publish({ workspaceId, projectId, upsert: states.slice(i, i + 500), left: [] });
       }
     },
   };
@@ -263,17 +253,14 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       return send(conn, { type: 'error', reason: `at most ${MAX_ROOMS_PER_SOCKET} projects per connection` });
     }
     let room = rooms.get(projectId);
-    if (!room) rooms.set(projectId, (room = new Map()));
-    const existing = room.get(conn.id);
-    const entry: PresenceEntry = { connectionId: conn.id, userId: user.id, name: user.name, image: user.image, editingTaskId: existing?.editingTaskId ?? null };
-    // Tell the others first (deltas: O(room) per change), then give the joiner the full list.
-    if (!existing) sendToRoom(projectId, { type: 'presence', projectId, entry });
-    room.set(conn.id, entry);
+    if (!room) rooms.set(projectId, (room = new Set()));
+    room.add(conn);
     conn.rooms.add(projectId);
-    if (!existing) cluster.publish({ kind: 'upsert', workspaceId: user.workspaceId, projectId, entry });
+    // The others hear of it in the room's next coalesced delta (O(1) here, not O(room)).
+    const { presence: shown, count } = presence.join(projectId, user.workspaceId, conn.id, user);
     invalidate(user.workspaceId);
     conn.log.debug({ projectId }, 'joined');
-    send(conn, { type: 'joined', projectId, presence: presenceOf(projectId, user.workspaceId) });
+    send(conn, { type: 'joined', projectId, presence: shown, count });
   }
 
   async function handle(conn: Connection, message: ClientMessage): Promise<void> {
@@ -290,11 +277,9 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
         leaveRoom(conn, message.projectId);
         return send(conn, { type: 'left', projectId: message.projectId });
       case 'presence': {
-        const entry = rooms.get(message.projectId)?.get(conn.id);
-        if (!entry) return send(conn, { type: 'error', reason: 'join the project first' });
-        entry.editingTaskId = message.editingTaskId ?? null;
-        sendToRoom(message.projectId, { type: 'presence', projectId: message.projectId, entry });
-        cluster.publish({ kind: 'upsert', workspaceId: conn.user.workspaceId, projectId: message.projectId, entry });
+        if (!conn.rooms.has(message.projectId) || !presence.setEditing(message.projectId, conn.id, conn.user.id, message.editingTaskId ?? null)) {
+          return send(conn, { type: 'error', reason: 'join the project first' });
+        }
         return;
       }
       case 'ping':
@@ -670,6 +655,9 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
         new Promise((r) => setTimeout(r, 2000).unref()),
       ]);
       for (const ws of sockets) ws.terminate();
+      // Our users' leaves go out to the other instances before `bye` (which drops them anyway).
+      presence.flushAll();
+      presence.stop();
       await subscription.stop();
       await cluster.stop().catch((err: unknown) => log.warn({ err }, 'cluster adapter stop failed'));
       await eventChain;
@@ -677,7 +665,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
 
-    stats: () => ({ connections: connections.size, rooms: rooms.size, listening: subscription.listening() }),
+    stats: () => ({ connections: connections.size, rooms: rooms.size, listening: subscription.listening(), presenceFrames: presence.stats().presenceFrames }),
   };
 }
 
