@@ -50,10 +50,17 @@ export async function liveSessions(db: DbOrTx, sessionIds: ReadonlyMap<string, s
   return new Set(rows.filter((row) => sessionIds.get(row.id) === row.userId).map((row) => row.id));
 }
 
-/** Name and avatar shown in presence (users are not a tenant table). */
-export async function presenceProfile(db: DbOrTx, userId: string): Promise<{ name: string | null; image: string | null }> {
-  const [row] = await db.select({ name: users.name, image: users.image }).from(users).where(eq(users.id, userId));
-  return { name: row?.name ?? null, image: row?.image ?? null };
+/**
+ * A socket's admission in one statement: the name and avatar shown in presence when `sessionId` is
+ * a live session of `userId` (not signed out, revoked or expired); null otherwise.
+ */
+export async function liveSessionProfile(db: DbOrTx, sessionId: string, userId: string): Promise<{ name: string | null; image: string | null } | null> {
+  const [row] = await db
+    .select({ name: users.name, image: users.image })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), gt(sessions.expires, new Date())));
+  return row ?? null;
 }
 
 /** Outbox row `id` as `readerId` sees it (null: absent, or invisible to that user under RLS). */

@@ -45,7 +45,7 @@ import { EVENTS_CHANNEL, parseEventNotification } from '@/server/realtime-events
 import { localCluster, type Cluster, type ClusterHooks } from './cluster';
 import { createEventSubscription, type RestoreReason } from './event-subscription';
 import { createPresenceRooms } from './presence';
-import { accessFingerprint, checkAccess, couldSeeProject, liveSessions, presenceProfile, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
+import { accessFingerprint, checkAccess, couldSeeProject, liveSessionProfile, liveSessions, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
 import { verifyTicket } from './ticket';
 
 
@@ -130,11 +130,20 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   let rechecking = false;
   /** Per workspace: the access fingerprint at the last per-user re-check, and when that ran. */
   const lastFull = new Map<string, { fingerprint: string; at: number }>();
-  /** Bumped per workspace when a socket authenticates or joins: a fingerprint taken before must not vouch for it. */
-  const epochs = new Map<string, number>();
-  const invalidate = (workspaceId: string) => {
-    lastFull.delete(workspaceId);
-    epochs.set(workspaceId, (epochs.get(workspaceId) ?? 0) + 1);
+  /**
+   * Per workspace: users admitted (authenticated or joined a room) since their workspace's
+   * fingerprint last vouched for them. A fingerprint taken before their check must not vouch for
+   * it (A→B→A: added, admitted, removed again), so the next tick re-checks THEM even when the
+   * fingerprint did not change — only them: everyone else was checked under that fingerprint
+   * (before, any join forced a re-check of every connected user: at 10,000 people, 10,000
+   * transactions per tick while a room filled, ADR 0015).
+   */
+  const fresh = new Map<string, Map<string, number>>();
+  let admissions = 0;
+  const invalidate = (workspaceId: string, userId: string) => {
+    let users = fresh.get(workspaceId);
+    if (!users) fresh.set(workspaceId, (users = new Map()));
+    users.set(userId, ++admissions);
   };
   let stopping = false;
 
@@ -221,27 +230,26 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     const { userId, sessionId, workspaceId, projectId, exp, nonce } = result.claims;
     if (!(await cluster.claimNonce(nonce, exp))) return close(conn, REALTIME_CLOSE.badTicket, 'ticket already used');
     conn.log = conn.log.child({ userId, workspaceId });
-    if (!(await liveSessions(db, new Map([[sessionId, userId]]))).has(sessionId)) {
-      return close(conn, REALTIME_CLOSE.sessionEnded, 'session ended');
-    }
-    const verdict = await checkAccess(db, userId, workspaceId);
+    // Session + profile, and membership (+ the ticket's project: the join below needs no second check), at once.
+    const [profile, verdict] = await Promise.all([liveSessionProfile(db, sessionId, userId), checkAccess(db, userId, workspaceId, projectId ? [projectId] : [])]);
+    if (!profile) return close(conn, REALTIME_CLOSE.sessionEnded, 'session ended');
     if (!verdict.role) return close(conn, REALTIME_CLOSE.forbidden, 'not a member of this workspace');
     if (conn.closed) return;
-    const profile = await presenceProfile(db, userId);
     conn.user = { id: userId, sessionId, workspaceId, role: verdict.role, ...profile };
     let set = byWorkspace.get(workspaceId);
     if (!set) byWorkspace.set(workspaceId, (set = new Set()));
     set.add(conn);
     // A fingerprint taken before this check must not vouch for it (A→B→A: added, removed again).
-    invalidate(workspaceId);
+    invalidate(workspaceId, userId);
     conn.log.info('authenticated');
     send(conn, { type: 'ready', connectionId: conn.id, userId, workspaceId });
-    if (projectId) await join(conn, projectId);
+    if (projectId) await join(conn, projectId, verdict);
   }
 
-  async function join(conn: Connection, projectId: string): Promise<void> {
+  /** `checked`: a verdict for this user and project taken just now (the ticket's project, checked on authentication). */
+  async function join(conn: Connection, projectId: string, checked?: AccessVerdict): Promise<void> {
     const user = conn.user!;
-    const verdict = await checkAccess(db, user.id, user.workspaceId, [projectId]);
+    const verdict = checked ?? (await checkAccess(db, user.id, user.workspaceId, [projectId]));
     if (conn.closed) return;
     if (!verdict.role) return close(conn, REALTIME_CLOSE.forbidden, 'no longer a member of this workspace');
     user.role = verdict.role;
@@ -258,7 +266,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     conn.rooms.add(projectId);
     // The others hear of it in the room's next coalesced delta (O(1) here, not O(room)).
     const { presence: shown, count } = presence.join(projectId, user.workspaceId, conn.id, user);
-    invalidate(user.workspaceId);
+    invalidate(user.workspaceId, user.id);
     conn.log.debug({ projectId }, 'joined');
     send(conn, { type: 'joined', projectId, presence: shown, count });
   }
@@ -373,11 +381,12 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
    * verdicts (4403 / `kicked`). With `alsoProject`, each verdict also says whether the user may see
    * that project; the verdicts are returned by `<workspace>:<user>`.
    */
-  async function recheck(workspaceId?: string, alsoProject?: string): Promise<Map<string, AccessVerdict>> {
+  async function recheck(workspaceId?: string, alsoProject?: string, onlyUsers?: ReadonlySet<string>): Promise<Map<string, AccessVerdict>> {
     const groups = new Map<string, Connection[]>();
     for (const [ws, set] of byWorkspace) {
       if (workspaceId && ws !== workspaceId) continue;
       for (const conn of set) {
+        if (onlyUsers && !onlyUsers.has(conn.user!.id)) continue;
         const key = `${ws}:${conn.user!.id}`;
         const list = groups.get(key);
         if (list) list.push(conn);
@@ -424,18 +433,26 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       const now = Date.now();
       cluster.sweep(now);
       await closeEndedSessions();
-      for (const ws of epochs.keys()) if (!byWorkspace.has(ws)) epochs.delete(ws);
+      for (const ws of fresh.keys()) if (!byWorkspace.has(ws)) fresh.delete(ws);
       for (const ws of lastFull.keys()) if (!byWorkspace.has(ws)) lastFull.delete(ws);
       const work = [...byWorkspace.keys()];
       const worker = async () => {
         for (let ws = work.shift(); ws; ws = work.shift()) {
-          const epoch = epochs.get(ws);
+          // Who was admitted before this fingerprint was read: its checks are vouched for after this tick.
+          const admitted = new Map(fresh.get(ws) ?? []);
           const fingerprint = await accessFingerprint(db, ws);
           const last = lastFull.get(ws);
           log.trace({ workspaceId: ws, fingerprint, last: last?.fingerprint }, 'access fingerprint');
-          if (last && last.fingerprint === fingerprint && Date.now() - last.at < fullRecheckMs) continue;
-          await recheck(ws);
-          if (epochs.get(ws) === epoch) lastFull.set(ws, { fingerprint, at: Date.now() });
+          if (last && last.fingerprint === fingerprint && Date.now() - last.at < fullRecheckMs) {
+            if (admitted.size > 0) await recheck(ws, undefined, new Set(admitted.keys()));
+          } else {
+            await recheck(ws);
+            lastFull.set(ws, { fingerprint, at: Date.now() });
+          }
+          // Vouched for — unless admitted again meanwhile (then the next tick checks them again).
+          const still = fresh.get(ws);
+          for (const [userId, seq] of admitted) if (still?.get(userId) === seq) still.delete(userId);
+          if (still?.size === 0) fresh.delete(ws);
         }
       };
       await Promise.all(Array.from({ length: Math.min(4, work.length) }, worker));
