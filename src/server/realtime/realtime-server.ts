@@ -45,7 +45,8 @@ import { EVENTS_CHANNEL, parseEventNotification } from '@/server/realtime-events
 import { localCluster, type Cluster, type ClusterHooks } from './cluster';
 import { createEventSubscription, type RestoreReason } from './event-subscription';
 import { createPresenceRooms } from './presence';
-import { accessFingerprint, checkAccess, couldSeeProject, liveSessionProfile, liveSessions, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
+import { accessFingerprint, checkAccessMany, couldSeeProject, liveSessionProfiles, liveSessions, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
+import { batched } from './batch';
 import { verifyTicket } from './ticket';
 
 
@@ -220,6 +221,28 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     }
   }
 
+  // ── Admission: batched (./batch.ts) — sockets opening at once share statements ──────────────
+
+  /** Session live + presence profile, for many sockets in one statement. */
+  const admitSession = batched((asks: Array<{ sessionId: string; userId: string }>) => liveSessionProfiles(db, asks));
+  /** Membership + project visibility (each user as themselves, under RLS), one statement per workspace per batch. */
+  const admitAccess = batched(async (asks: Array<{ userId: string; workspaceId: string; projects: string[] }>) => {
+    const byWs = new Map<string, Map<string, Set<string>>>();
+    for (const a of asks) {
+      let users = byWs.get(a.workspaceId);
+      if (!users) byWs.set(a.workspaceId, (users = new Map()));
+      let projects = users.get(a.userId);
+      if (!projects) users.set(a.userId, (projects = new Set()));
+      for (const p of a.projects) projects.add(p);
+    }
+    const answers = new Map<string, Map<string, AccessVerdict>>();
+    for (const [ws, users] of byWs) answers.set(ws, await checkAccessMany(db, ws, users));
+    return asks.map((a): AccessVerdict => {
+      const v = answers.get(a.workspaceId)!.get(a.userId)!;
+      return { role: v.role, visible: new Set(a.projects.filter((p) => v.visible.has(p))) };
+    });
+  });
+
   // ── Protocol ─────────────────────────────────────────────────────────────────────────────────
 
   async function authenticate(conn: Connection, ticket: string): Promise<void> {
@@ -231,7 +254,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     if (!(await cluster.claimNonce(nonce, exp))) return close(conn, REALTIME_CLOSE.badTicket, 'ticket already used');
     conn.log = conn.log.child({ userId, workspaceId });
     // Session + profile, and membership (+ the ticket's project: the join below needs no second check), at once.
-    const [profile, verdict] = await Promise.all([liveSessionProfile(db, sessionId, userId), checkAccess(db, userId, workspaceId, projectId ? [projectId] : [])]);
+    const [profile, verdict] = await Promise.all([admitSession({ sessionId, userId }), admitAccess({ userId, workspaceId, projects: projectId ? [projectId] : [] })]);
     if (!profile) return close(conn, REALTIME_CLOSE.sessionEnded, 'session ended');
     if (!verdict.role) return close(conn, REALTIME_CLOSE.forbidden, 'not a member of this workspace');
     if (conn.closed) return;
@@ -249,7 +272,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   /** `checked`: a verdict for this user and project taken just now (the ticket's project, checked on authentication). */
   async function join(conn: Connection, projectId: string, checked?: AccessVerdict): Promise<void> {
     const user = conn.user!;
-    const verdict = checked ?? (await checkAccess(db, user.id, user.workspaceId, [projectId]));
+    const verdict = checked ?? (await admitAccess({ userId: user.id, workspaceId: user.workspaceId, projects: [projectId] }));
     if (conn.closed) return;
     if (!verdict.role) return close(conn, REALTIME_CLOSE.forbidden, 'no longer a member of this workspace');
     user.role = verdict.role;
@@ -393,20 +416,26 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
         else groups.set(key, [conn]);
       }
     }
+    // One batched statement per workspace (checkAccessMany: each user checked as that user, under RLS).
     const verdicts = new Map<string, AccessVerdict>();
-    const work = [...groups.entries()];
-    const worker = async () => {
-      for (let next = work.shift(); next; next = work.shift()) {
-        const [key, conns] = next;
-        const { id: userId, workspaceId: ws } = conns[0]!.user!;
-        const projects = conns.flatMap((c) => [...c.rooms]);
-        if (alsoProject) projects.push(alsoProject);
-        const verdict = await checkAccess(db, userId, ws, projects);
-        verdicts.set(key, verdict);
-        applyVerdict(conns, verdict, new Set(projects));
+    const byWs = new Map<string, Array<{ key: string; userId: string; conns: Connection[]; projects: string[] }>>();
+    for (const [key, conns] of groups) {
+      const { id: userId, workspaceId: ws } = conns[0]!.user!;
+      const projects = conns.flatMap((c) => [...c.rooms]);
+      if (alsoProject) projects.push(alsoProject);
+      const list = byWs.get(ws);
+      const item = { key, userId, conns, projects };
+      if (list) list.push(item);
+      else byWs.set(ws, [item]);
+    }
+    for (const [ws, items] of byWs) {
+      const answers = await checkAccessMany(db, ws, new Map(items.map((i) => [i.userId, i.projects])));
+      for (const item of items) {
+        const verdict = answers.get(item.userId)!;
+        verdicts.set(item.key, verdict);
+        applyVerdict(item.conns, verdict, new Set(item.projects));
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(4, work.length) }, worker));
+    }
     return verdicts;
   }
 
