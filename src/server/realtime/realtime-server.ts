@@ -44,6 +44,7 @@ import type { Logger } from '@/server/platform/logger';
 import { EVENTS_CHANNEL, parseEventNotification } from '@/server/realtime-events/outbox';
 import { localCluster, type Cluster, type ClusterHooks } from './cluster';
 import { createEventSubscription, type RestoreReason } from './event-subscription';
+import { textFrame, writeFrame, type PreparedFrame } from './frame';
 import { createPresenceRooms } from './presence';
 import { accessFingerprint, checkAccessMany, couldSeeProject, liveSessionProfiles, liveSessions, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
 import { batched } from './batch';
@@ -150,21 +151,24 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
 
   // ── Sending ──────────────────────────────────────────────────────────────────────────────────
 
-  function send(conn: Connection, message: ServerMessage | string): void {
+  /** One socket, one message; `PreparedFrame`: framed once for many sockets (./frame.ts). */
+  function send(conn: Connection, message: ServerMessage | string | PreparedFrame): void {
     if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
     if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       conn.log.warn({ buffered: conn.ws.bufferedAmount }, 'slow consumer dropped');
       conn.ws.terminate();
       return;
     }
-    conn.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+    if (typeof message === 'string') conn.ws.send(message);
+    else if ('frame' in message) writeFrame(conn.ws, message);
+    else conn.ws.send(JSON.stringify(message));
   }
 
   /** Sends one message (serialised once) to every socket in a project's room. */
   function sendToRoom(projectId: string, message: ServerMessage | string, workspaceId?: string): number {
     const room = rooms.get(projectId);
     if (!room) return 0;
-    const frame = typeof message === 'string' ? message : JSON.stringify(message);
+    const frame = textFrame(typeof message === 'string' ? message : JSON.stringify(message));
     let sent = 0;
     for (const conn of room) {
       if (!workspaceId || conn.user?.workspaceId === workspaceId) {
@@ -508,7 +512,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
 
   /** Sends one frame to every open socket of the workspace that `include` accepts. */
   function sendToWorkspace(workspaceId: string, message: ServerMessage, include: (conn: Connection) => boolean = () => true): number {
-    const frame = JSON.stringify(message);
+    const frame = textFrame(JSON.stringify(message));
     let sent = 0;
     for (const conn of byWorkspace.get(workspaceId) ?? []) {
       if (conn.closed || !include(conn)) continue;
@@ -614,7 +618,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
    */
   function onListenRestored(reason: RestoreReason): void {
     let told = 0;
-    const frame = JSON.stringify({ type: 'resync', reason: 'listen_restored' } satisfies ServerMessage);
+    const frame = textFrame(JSON.stringify({ type: 'resync', reason: 'listen_restored' } satisfies ServerMessage));
     for (const conn of connections.values()) {
       if (!conn.user || conn.closed) continue;
       send(conn, frame);
