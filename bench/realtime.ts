@@ -30,11 +30,13 @@
  * clients live in this process). Then N sockets close and --idle authenticated sockets, each
  * joined to the room, are held open while the sidecar's RSS is read from /proc.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { setPriority } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import superjson from 'superjson';
 import WebSocket from 'ws';
 import { ensureDatabase, freePort, startEmbeddedPostgres, type EmbeddedCluster } from '../scripts/lib/embedded-postgres';
@@ -209,26 +211,56 @@ async function main(): Promise<void> {
 
   if (ROOM_SOCKETS) {
     // ── Big room ──
-    const probeEvery = Math.max(1, Math.floor(ROOM_SOCKETS / Math.max(1, PROBES)));
-    const isProbe = (i: number) => PROBES > 0 && i % probeEvery === 0 && i / probeEvery < PROBES;
-    const probeCount = Array.from({ length: ROOM_SOCKETS }, (_, i) => i).filter(isProbe).length;
+    // The probes live in this process (with the writer); the other sockets in a child process, lowered
+    // in priority while the edits run: they stand for browsers on other machines, whose frame parsing
+    // must not queue in front of the probes' or take the sidecar's CPU (on a 2-core box it would).
+    const probeCount = Math.min(PROBES, ROOM_SOCKETS);
+    const probeEvery = Math.max(1, Math.floor(ROOM_SOCKETS / Math.max(1, probeCount)));
+    const everyone = Array.from({ length: ROOM_SOCKETS }, (_, i) => readers[i % readers.length]!.id);
+    const isProbe = (i: number) => i % probeEvery === 0 && i / probeEvery < probeCount;
+    const probeUsers = everyone.filter((_, i) => isProbe(i));
+    const bulkUsers = everyone.filter((_, i) => !isProbe(i));
     const fill = async (label: string, concurrency = CONCURRENCY) => {
-      const room = await openRoom({
-        count: ROOM_SOCKETS,
-        url: (i) => ticketUrl(readers[i % readers.length]!.id),
-        isProbe,
-        onEdit,
-        concurrency,
-        deadlineMs: JOIN_TIMEOUT_S * 1000,
-        sidecarPid: sidecar.pid!,
-      });
+      const t0 = performance.now();
+      const cpu0 = cpuSeconds(sidecar.pid!);
+      const probes = roomSockets({ count: probeCount, url: (k) => ticketUrl(probeUsers[k]!), probe: true, onEdit, concurrency, deadlineMs: JOIN_TIMEOUT_S * 1000 });
+      const bulk = startBulkChild(process.env.AUTH_SECRET!, { sidecarPort, workspaceId, projectId });
+      const milestones: Milestone[] = [];
+      // Probes join spread among the others (one per `probeEvery - 1` of theirs), so they sit all
+      // through the room's order, as in the sidecar's send loop, not first.
+      const share = bulkUsers.length / ROOM_SOCKETS;
+      const marks = [1000, 2000, 5000, 10_000, 20_000, 50_000].filter((m) => m < ROOM_SOCKETS).map((m) => Math.round(m * share));
+      const probeMarks = Array.from({ length: probeCount }, (_, k) => Math.round(k * (probeEvery - 1))).filter((m) => m > 0);
+      const opening: Array<Promise<void>> = [];
+      let nextProbe = 0;
+      if (probeMarks.length < probeCount) opening.push(probes.open(nextProbe++));
+      const filled = await bulk.fill(
+        { sockets: bulkUsers.map((u) => [u, sessionOf.get(u)!]), concurrency, deadlineMs: JOIN_TIMEOUT_S * 1000, offset: 0, marks: [...new Set([...marks, ...probeMarks])] },
+        (m) => {
+          if (probeMarks.includes(m.joins) && nextProbe < probeCount) opening.push(probes.open(nextProbe++));
+          if (!marks.includes(m.joins)) return;
+          const p = probes.totals();
+          milestones.push({ joins: m.joins + probes.joined, at: performance.now() - t0, frames: m.frames + p.frames, bytes: m.bytes + p.bytes, joinedBytes: m.joinedBytes + p.joinedBytes, rss: rssMb(sidecar.pid!), cpu: cpuSeconds(sidecar.pid!) - cpu0 });
+        },
+      );
+      while (nextProbe < probeCount) opening.push(probes.open(nextProbe++));
+      await Promise.all(opening);
+      {
+        const b = await bulk.totals();
+        const p = probes.totals();
+        milestones.push({ joins: filled.joined + probes.joined, at: performance.now() - t0, frames: b.frames + p.frames, bytes: b.bytes + p.bytes, joinedBytes: b.joinedBytes + p.joinedBytes, rss: rssMb(sidecar.pid!), cpu: cpuSeconds(sidecar.pid!) - cpu0 });
+      }
+      const joined = probes.joined + filled.joined;
+      const elapsedMs = performance.now() - t0;
       await sleep(3000); // the room's last coalesced frames
-      const settled = room.totals();
+      const b = await bulk.totals();
+      const p = probes.totals();
+      const settled = { frames: b.frames + p.frames, bytes: b.bytes + p.bytes };
       console.log('');
-      console.log(`${label}: ${room.joined} of ${ROOM_SOCKETS} sockets joined one room (${readers.length} people, ${room.failed} failed) in ${fmt(room.elapsedMs / 1000)} s`);
+      console.log(`${label}: ${joined} of ${ROOM_SOCKETS} sockets joined one room (${readers.length} people, ${probes.failed + filled.failed} failed) in ${fmt(elapsedMs / 1000)} s`);
       console.log('  joined   elapsed s  s per 1,000 (last step)  presence frames/join  presence KB/join (cumulative | this step)  of which joined-list KB/join  sidecar RSS MB  sidecar CPU s');
       let prev = { joins: 0, at: 0, frames: 0, bytes: 0 };
-      for (const m of room.milestones) {
+      for (const m of milestones) {
         const step = (m.bytes - prev.bytes) / Math.max(1, m.joins - prev.joins) / 1024;
         const perThousand = ((m.at - prev.at) / Math.max(1, m.joins - prev.joins)) * 1000;
         console.log(
@@ -236,23 +268,25 @@ async function main(): Promise<void> {
         );
         prev = m;
       }
-      console.log(`  settled (+3 s): ${settled.frames} presence frames, ${fmt(settled.bytes / 1024 / 1024)} MB over all sockets = ${(settled.frames / Math.max(1, room.joined)).toFixed(2)} frames and ${(settled.bytes / Math.max(1, room.joined) / 1024).toFixed(2)} KB per join; sidecar RSS ${fmt(rssMb(sidecar.pid!))} MB`);
-      return room;
+      console.log(`  settled (+3 s): ${settled.frames} presence frames, ${fmt(settled.bytes / 1024 / 1024)} MB over all sockets = ${(settled.frames / Math.max(1, joined)).toFixed(2)} frames and ${(settled.bytes / Math.max(1, joined) / 1024).toFixed(2)} KB per join; sidecar RSS ${fmt(rssMb(sidecar.pid!))} MB`);
+      probes.quiet();
+      bulk.quiet();
+      return { joined, probes, bulk };
     };
     let room = await fill(`big room`);
-    room.quiet();
-    log(`${EDITS} edits through task.update; latency at ${probeCount} probe sockets among ${room.joined}`);
-    printEdits(`${probeCount} probes among ${room.joined}:`, await edits(probeCount));
+    log(`${EDITS} edits through task.update; latency at ${room.probes.joined} probe sockets among ${room.joined}`);
+    printEdits(`${room.probes.joined} probes among ${room.joined}:`, await edits(room.probes.joined));
     if (STORM) {
       log('storm: sidecar restarted (every socket closed with 1001), every socket reconnects at once');
-      room.closeAll();
       await stopSidecar(sidecar);
+      room.probes.closeAll();
+      await room.bulk.exit();
       sidecar = await startSidecar();
       room = await fill(`reconnect storm (${STORM_CONCURRENCY} connecting at once)`, STORM_CONCURRENCY);
-      room.quiet();
-      printEdits(`${probeCount} probes among ${room.joined} after the storm:`, await edits(probeCount));
+      printEdits(`${room.probes.joined} probes among ${room.joined} after the storm:`, await edits(room.probes.joined));
     }
-    room.closeAll();
+    room.probes.closeAll();
+    await room.bulk.exit();
   } else {
     // ── Phase 1: latency ──
     const clients = await openClients(readers.map((r) => r.id), CLIENTS, onEdit);
@@ -337,42 +371,46 @@ interface Milestone {
   cpu: number;
 }
 
+interface Counted {
+  joins: number;
+  frames: number;
+  bytes: number;
+  joinedBytes: number;
+}
+
 /**
- * Opens `count` sockets to one room, at most `concurrency` connecting at once, and counts at the
- * client side every presence byte ALL of them receive: the `joined` reply (its list) and each
- * presence frame (`presence_delta`, or protocol 1's `presence`/`presence_left`). Probe sockets also
- * parse events (`onEdit`); the others only count bytes. Milestones at 1,000, 2,000, 5,000, 10,000, …
- * and the last join.
+ * Sockets to one room: `fill()` opens `count`, at most `concurrency` connecting at once, `open(i)`
+ * one; every presence byte they receive is counted at the client side: the `joined` reply (its list) and each presence
+ * frame (`presence_delta`, or protocol 1's `presence`/`presence_left`). Probe sockets also parse
+ * events (`onEdit`); the others only count bytes. `onMark` when `offset` + joined reaches a mark.
  */
-async function openRoom(o: {
+function roomSockets(o: {
   count: number;
   url: (i: number) => string;
-  isProbe: (i: number) => boolean;
-  onEdit: (title: string) => void;
+  probe: boolean;
+  onEdit?: (title: string) => void;
   concurrency: number;
   deadlineMs: number;
-  sidecarPid: number;
+  offset?: number;
+  marks?: number[];
+  onMark?: (c: Counted) => void;
 }) {
   const sockets: WebSocket[] = [];
-  const bulk: WebSocket[] = [];
   let frames = 0;
   let bytes = 0;
   let joinedBytes = 0;
   let joined = 0;
   let failed = 0;
-  const milestones: Milestone[] = [];
-  const marks = new Set([1000, 2000, 5000, 10_000, 20_000, 50_000].filter((m) => m < o.count).concat([o.count]));
-  const cpu0 = cpuSeconds(o.sidecarPid);
+  const offset = o.offset ?? 0;
+  const marks = new Set(o.marks ?? []);
   const t0 = performance.now();
   // Beyond ~20,000 sockets one source address runs out of ephemeral ports: spread over 127.0.0.x.
-  const addresses = Math.max(1, Math.ceil(o.count / 20_000));
+  const addresses = Math.max(1, Math.ceil((o.count + offset) / 20_000));
   const openOne = (i: number) =>
     new Promise<void>((resolve) => {
-      // A browser validates UTF-8 on its own core; 10,000 of them in this process should not.
+      // A browser validates UTF-8 on its own core; thousands of them in this process should not.
       const ws = new WebSocket(o.url(i), { skipUTF8Validation: true, perMessageDeflate: false, ...(addresses > 1 ? { localAddress: `127.0.0.${1 + (i % addresses)}` } : {}) });
       sockets.push(ws);
-      const probe = o.isProbe(i);
-      if (!probe) bulk.push(ws);
       let done = false;
       const finish = (ok: boolean) => {
         if (done) return;
@@ -380,9 +418,7 @@ async function openRoom(o: {
         clearTimeout(timer);
         if (ok) {
           joined += 1;
-          if (marks.has(joined)) {
-            milestones.push({ joins: joined, at: performance.now() - t0, frames, bytes, joinedBytes, rss: rssMb(o.sidecarPid), cpu: cpuSeconds(o.sidecarPid) - cpu0 });
-          }
+          if (marks.has(offset + joined)) o.onMark?.({ joins: offset + joined, frames, bytes, joinedBytes });
         } else failed += 1;
         resolve();
       };
@@ -402,7 +438,7 @@ async function openRoom(o: {
           bytes += size;
           joinedBytes += size;
           finish(true);
-        } else if (probe && head.startsWith('{"type":"event"')) {
+        } else if (o.probe && o.onEdit && head.startsWith('{"type":"event"')) {
           const message = JSON.parse(data.toString('utf8')) as { event?: { payload: { title?: string } } };
           if (typeof message.event?.payload.title === 'string') o.onEdit(message.event.payload.title);
         }
@@ -414,17 +450,22 @@ async function openRoom(o: {
   const worker = async () => {
     while (next < o.count && performance.now() - t0 < o.deadlineMs) await openOne(next++);
   };
-  await Promise.all(Array.from({ length: Math.min(o.concurrency, o.count) }, worker));
-  const elapsedMs = performance.now() - t0;
   return {
-    joined,
-    failed,
-    elapsedMs,
-    milestones,
-    totals: () => ({ frames, bytes }),
-    /** Stop counting at the non-probe sockets (this process should spend its CPU on the probes' events). */
+    /** Opens all `count` sockets, `concurrency` at a time. */
+    fill: () => Promise.all(Array.from({ length: Math.min(o.concurrency, o.count) }, worker)),
+    /** Opens socket `i` alone. */
+    open: (i: number) => openOne(i),
+    get joined() {
+      return joined;
+    },
+    get failed() {
+      return failed;
+    },
+    totals: () => ({ frames, bytes, joinedBytes }),
+    /** Stop counting (a probe keeps parsing events). */
     quiet: () => {
-      for (const ws of bulk) ws.removeAllListeners('message');
+      if (o.probe) return;
+      for (const ws of sockets) ws.removeAllListeners('message');
     },
     closeAll: () => {
       for (const ws of sockets) ws.terminate();
@@ -432,10 +473,108 @@ async function openRoom(o: {
   };
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+type ChildCommand =
+  | { cmd: 'fill'; sockets: Array<[string, string]>; concurrency: number; deadlineMs: number; offset: number; marks: number[] }
+  | { cmd: 'totals' }
+  | { cmd: 'quiet' }
+  | { cmd: 'exit' };
+type ChildEvent =
+  | ({ ev: 'mark' } & Counted)
+  | { ev: 'filled'; joined: number; failed: number }
+  | { ev: 'totals'; frames: number; bytes: number; joinedBytes: number };
+
+/** The non-probe sockets, in a child process of this file (KANSO_BENCH_BULK=1). */
+function startBulkChild(authSecret: string, target: { sidecarPort: number; workspaceId: string; projectId: string }) {
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ['--import', './bench/lib/register.mjs', '--import', 'tsx'],
+    env: { ...process.env, KANSO_BENCH_BULK: '1', KANSO_BENCH_TARGET: JSON.stringify(target), AUTH_SECRET: authSecret },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const send = (c: ChildCommand) => child.send(c);
+  const nextEvent = <T extends ChildEvent['ev']>(ev: T, onOther?: (e: ChildEvent) => void) =>
+    new Promise<Extract<ChildEvent, { ev: T }>>((resolve, reject) => {
+      const onMessage = (e: ChildEvent) => {
+        if (e.ev === ev) {
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+          resolve(e as Extract<ChildEvent, { ev: T }>);
+        } else onOther?.(e);
+      };
+      const onExit = (code: number | null) => reject(new Error(`bench child exited (${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  return {
+    async fill(command: Omit<Extract<ChildCommand, { cmd: 'fill' }>, 'cmd'>, onMark: (c: Counted) => void) {
+      const filled = nextEvent('filled', (e) => e.ev === 'mark' && onMark(e));
+      send({ cmd: 'fill', ...command });
+      return filled;
+    },
+    async totals() {
+      const answer = nextEvent('totals');
+      send({ cmd: 'totals' });
+      return answer;
+    },
+    /** Quiet, and lowered in priority: these sockets stand for browsers on other machines. */
+    quiet() {
+      send({ cmd: 'quiet' });
+      try {
+        setPriority(child.pid!, 19);
+      } catch {
+        // not allowed here: the figures then include this process's CPU
+      }
+    },
+    exit: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        send({ cmd: 'exit' });
+      }),
+  };
+}
+
+async function bulkChild(): Promise<void> {
+  const { signTicket } = await import('../src/server/realtime/ticket');
+  const target = JSON.parse(process.env.KANSO_BENCH_TARGET!) as { sidecarPort: number; workspaceId: string; projectId: string };
+  let room: ReturnType<typeof roomSockets> | null = null;
+  const reply = (e: ChildEvent) => process.send!(e);
+  process.on('message', (c: ChildCommand) => {
+    switch (c.cmd) {
+      case 'fill':
+        room = roomSockets({
+          count: c.sockets.length,
+          url: (i) => {
+            const [userId, sessionId] = c.sockets[i]!;
+            return `ws://127.0.0.1:${target.sidecarPort}/?ticket=${signTicket(process.env.AUTH_SECRET!, { userId, sessionId, workspaceId: target.workspaceId, projectId: target.projectId }).ticket}`;
+          },
+          probe: false,
+          concurrency: c.concurrency,
+          deadlineMs: c.deadlineMs,
+          offset: c.offset,
+          marks: c.marks,
+          onMark: (m) => reply({ ev: 'mark', ...m }),
+        });
+        void room.fill().then(() => reply({ ev: 'filled', joined: room!.joined, failed: room!.failed }));
+        return;
+      case 'totals':
+        return reply({ ev: 'totals', ...(room?.totals() ?? { frames: 0, bytes: 0, joinedBytes: 0 }) });
+      case 'quiet':
+        return room?.quiet();
+      case 'exit':
+        room?.closeAll();
+        process.exit(0);
+    }
+  });
+}
+
+if (process.env.KANSO_BENCH_BULK === '1') {
+  void bulkChild();
+} else {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -43,12 +43,17 @@ interface WsInternals {
   _extensions?: Record<string, unknown>;
 }
 
+const noExtensions = new WeakMap<WebSocket, boolean>();
+
 export function writeFrame(ws: WebSocket, prepared: PreparedFrame): void {
   const raw = ws as unknown as WsInternals;
-  const socket = raw._socket;
-  if (socket && !socket.destroyed && raw._extensions && Object.keys(raw._extensions).length === 0) {
-    socket.write(prepared.frame);
-  } else {
-    ws.send(prepared.text);
+  let plain = noExtensions.get(ws);
+  if (plain === undefined) {
+    // Negotiated once, at the upgrade: remembered per socket (this runs 10,000 times per event).
+    plain = raw._extensions !== undefined && Object.keys(raw._extensions).length === 0;
+    noExtensions.set(ws, plain);
   }
+  const socket = raw._socket;
+  if (plain && socket && !socket.destroyed) socket.write(prepared.frame);
+  else ws.send(prepared.text);
 }
