@@ -211,6 +211,15 @@ async function main(): Promise<void> {
 
   if (ROOM_SOCKETS) {
     // ── Big room ──
+    {
+      // What the sidecar's periodic full re-check of this room costs PostgreSQL: one call for everyone.
+      const { checkAccessMany } = await import('../src/server/realtime/access');
+      const asks = new Map(readers.map((r) => [r.id, [projectId]]));
+      await checkAccessMany(db(), workspaceId, new Map([...asks].slice(0, 10)));
+      const t = performance.now();
+      const verdicts = await checkAccessMany(db(), workspaceId, asks);
+      log(`access re-check of ${verdicts.size} people (app_realtime_access, batches of 1,000): ${fmt(performance.now() - t)} ms`);
+    }
     // The probes live in this process (with the writer); the other sockets in a child process, lowered
     // in priority while the edits run: they stand for browsers on other machines, whose frame parsing
     // must not queue in front of the probes' or take the sidecar's CPU (on a 2-core box it would).

@@ -223,7 +223,7 @@ export function createPresenceRooms(options: PresenceRoomsOptions) {
   function flushRoom(room: Room, at: number, force = false): boolean {
     publishChanges(room);
     if (room.sockets.size === 0) {
-      rooms.delete(room.projectId);
+      if (rooms.get(room.projectId) === room) rooms.delete(room.projectId);
       return true;
     }
     if (!room.dirty) return true;
