@@ -90,12 +90,15 @@ interface Connection {
   /** Serialises this socket's message handling (auth first, then messages in arrival order). */
   queue: Promise<void>;
   alive: boolean;
+  /** Which heartbeat slice pings this socket. */
+  slot: number;
   closed: boolean;
   tokens: number;
   refilledAt: number;
 }
 
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const HEARTBEAT_SLICES = 10;
 /** Per socket: a bucket of 60 messages refilled at 20/s (a client that floods is closed with 1008). */
 const MESSAGE_BURST = 60;
 const MESSAGES_PER_SECOND = 20;
@@ -114,6 +117,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   const cluster = options.cluster ?? localCluster();
 
   const connections = new Map<string, Connection>();
+  let connectionCount = 0;
   /** projectId → the local sockets in its room (event fan-out). */
   const rooms = new Map<string, Set<Connection>>();
   const byWorkspace = new Map<string, Set<Connection>>();
@@ -343,6 +347,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       rooms: new Set(),
       queue: Promise.resolve(),
       alive: true,
+      slot: (connectionCount += 1) % HEARTBEAT_SLICES,
       closed: false,
       tokens: MESSAGE_BURST,
       refilledAt: Date.now(),
@@ -675,8 +680,13 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       await cluster.start(clusterHooks);
       subscription.start();
       recheckTimer = setInterval(() => void periodicRecheck(), recheckMs);
+      // Each socket is pinged once per heartbeatMs, in HEARTBEAT_SLICES slices spread over the period
+      // (10,000 pings in one loop held the event loop ~100 ms, delaying whatever event arrived then).
+      let slice = 0;
       heartbeatTimer = setInterval(() => {
+        slice = (slice + 1) % HEARTBEAT_SLICES;
         for (const conn of connections.values()) {
+          if (conn.slot !== slice) continue;
           if (!conn.alive) {
             conn.ws.terminate();
             continue;
@@ -684,7 +694,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
           conn.alive = false;
           conn.ws.ping();
         }
-      }, heartbeatMs);
+      }, heartbeatMs / HEARTBEAT_SLICES);
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(options.port, options.host, () => resolve());
