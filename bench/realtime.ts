@@ -8,6 +8,8 @@
  *   … bench/realtime.ts --room-sockets=10000 [--room-users=<sockets>] [--probes=200] [--edits=50]
  *     [--concurrency=200] [--storm] [--storm-concurrency=1000] [--join-timeout=600]
  *   common: [--pg-port=N] [--sidecar-port=N] [--app-port=N] (default: free ports)
+ *     [--instances=2 --redis-url=redis://127.0.0.1:6379]: several sidecars sharing presence over Redis,
+ *     sockets spread over them (each instance fans out to its own; big-room mode)
  *
  * Big-room mode: --room-users people (default one per socket; fewer = several tabs each), each
  * socket joining the one board with a ticket that names it (at most --concurrency connecting at
@@ -54,6 +56,8 @@ const CONCURRENCY = Number(args.concurrency ?? 200);
 const STORM = args.storm === 'true';
 const STORM_CONCURRENCY = Number(args['storm-concurrency'] ?? 1000);
 const JOIN_TIMEOUT_S = Number(args['join-timeout'] ?? 600);
+const INSTANCES = Math.max(1, Number(args.instances ?? 1));
+const REDIS_URL = args['redis-url'] ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const port = async (name: string) => (args[name] ? Number(args[name]) : freePort());
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -148,11 +152,13 @@ async function main(): Promise<void> {
   await mutate('project.create', { workspaceSlug: slug, id: projectId, name: 'Bench board' });
   let { version } = await mutate<{ version: number }>('task.create', { workspaceSlug: slug, id: taskId, projectId, title: 'edit 0' });
 
-  // ── The sidecar ──
-  const sidecarPort = await port('sidecar-port');
-  const startSidecar = async (): Promise<ChildProcess> => {
+  // ── The sidecar (--instances > 1: several, sharing presence and nonces over Redis) ──
+  const firstPort = await port('sidecar-port');
+  const sidecarPorts = [firstPort];
+  for (let k = 1; k < INSTANCES; k++) sidecarPorts.push(args['sidecar-port'] ? firstPort + k : await freePort());
+  const startOne = async (sidecarPort: number): Promise<ChildProcess> => {
     const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'sidecar/realtime-sidecar.ts'], {
-      env: { ...process.env, REALTIME_PORT: String(sidecarPort), REALTIME_HOST: '127.0.0.1' },
+      env: { ...process.env, REALTIME_PORT: String(sidecarPort), REALTIME_HOST: '127.0.0.1', ...(INSTANCES > 1 ? { REDIS_URL } : {}) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     for (let i = 0; ; i++) {
@@ -163,18 +169,27 @@ async function main(): Promise<void> {
     }
     return child;
   };
-  const stopSidecar = (child: ChildProcess) =>
+  const stopOne = (child: ChildProcess) =>
     new Promise((r) => {
       if (child.exitCode !== null) return r(null);
       child.once('exit', r);
       child.kill('SIGTERM');
     });
+  /** The sidecars as one: RSS and CPU summed over the instances. */
+  const startSidecar = async () => {
+    const children = await Promise.all(sidecarPorts.map(startOne));
+    return { pids: children.map((c) => c.pid!), children };
+  };
+  const stopSidecar = (s: { children: ChildProcess[] }) => Promise.all(s.children.map(stopOne));
   let sidecar = await startSidecar();
-  const baseRss = rssMb(sidecar.pid!);
+  const sidecarRss = () => sidecar.pids.reduce((n, pid) => n + rssMb(pid), 0);
+  const sidecarCpu = () => sidecar.pids.reduce((n, pid) => n + cpuSeconds(pid), 0);
+  const baseRss = sidecarRss();
   const fmt = (n: number) => n.toFixed(1);
-  const ticketUrl = (userId: string) => {
+  /** A ticket URL for `userId` on instance `k % INSTANCES`. */
+  const ticketUrl = (userId: string, k = 0) => {
     const { ticket } = signTicket(process.env.AUTH_SECRET!, { userId, sessionId: sessionOf.get(userId)!, workspaceId, projectId });
-    return `ws://127.0.0.1:${sidecarPort}/?ticket=${ticket}`;
+    return `ws://127.0.0.1:${sidecarPorts[k % INSTANCES]}/?ticket=${ticket}`;
   };
 
   /** Sequential edits through task.update; latency = HTTP send → event at each socket `listen` registered. */
@@ -231,9 +246,9 @@ async function main(): Promise<void> {
     const bulkUsers = everyone.filter((_, i) => !isProbe(i));
     const fill = async (label: string, concurrency = CONCURRENCY) => {
       const t0 = performance.now();
-      const cpu0 = cpuSeconds(sidecar.pid!);
-      const probes = roomSockets({ count: probeCount, url: (k) => ticketUrl(probeUsers[k]!), probe: true, onEdit, concurrency, deadlineMs: JOIN_TIMEOUT_S * 1000 });
-      const bulk = startBulkChild(process.env.AUTH_SECRET!, { sidecarPort, workspaceId, projectId });
+      const cpu0 = sidecarCpu();
+      const probes = roomSockets({ count: probeCount, url: (k) => ticketUrl(probeUsers[k]!, k), probe: true, onEdit, concurrency, deadlineMs: JOIN_TIMEOUT_S * 1000 });
+      const bulk = startBulkChild(process.env.AUTH_SECRET!, { sidecarPorts, workspaceId, projectId });
       const milestones: Milestone[] = [];
       // Probes join spread among the others (one per `probeEvery - 1` of theirs), so they sit all
       // through the room's order, as in the sidecar's send loop, not first.
@@ -249,7 +264,7 @@ async function main(): Promise<void> {
           if (probeMarks.includes(m.joins) && nextProbe < probeCount) opening.push(probes.open(nextProbe++));
           if (!marks.includes(m.joins)) return;
           const p = probes.totals();
-          milestones.push({ joins: m.joins + probes.joined, at: performance.now() - t0, frames: m.frames + p.frames, bytes: m.bytes + p.bytes, joinedBytes: m.joinedBytes + p.joinedBytes, rss: rssMb(sidecar.pid!), cpu: cpuSeconds(sidecar.pid!) - cpu0 });
+          milestones.push({ joins: m.joins + probes.joined, at: performance.now() - t0, frames: m.frames + p.frames, bytes: m.bytes + p.bytes, joinedBytes: m.joinedBytes + p.joinedBytes, rss: sidecarRss(), cpu: sidecarCpu() - cpu0 });
         },
       );
       while (nextProbe < probeCount) opening.push(probes.open(nextProbe++));
@@ -257,7 +272,7 @@ async function main(): Promise<void> {
       {
         const b = await bulk.totals();
         const p = probes.totals();
-        milestones.push({ joins: filled.joined + probes.joined, at: performance.now() - t0, frames: b.frames + p.frames, bytes: b.bytes + p.bytes, joinedBytes: b.joinedBytes + p.joinedBytes, rss: rssMb(sidecar.pid!), cpu: cpuSeconds(sidecar.pid!) - cpu0 });
+        milestones.push({ joins: filled.joined + probes.joined, at: performance.now() - t0, frames: b.frames + p.frames, bytes: b.bytes + p.bytes, joinedBytes: b.joinedBytes + p.joinedBytes, rss: sidecarRss(), cpu: sidecarCpu() - cpu0 });
       }
       const joined = probes.joined + filled.joined;
       const elapsedMs = performance.now() - t0;
@@ -277,7 +292,7 @@ async function main(): Promise<void> {
         );
         prev = m;
       }
-      console.log(`  settled (+3 s): ${settled.frames} presence frames, ${fmt(settled.bytes / 1024 / 1024)} MB over all sockets = ${(settled.frames / Math.max(1, joined)).toFixed(2)} frames and ${(settled.bytes / Math.max(1, joined) / 1024).toFixed(2)} KB per join; sidecar RSS ${fmt(rssMb(sidecar.pid!))} MB`);
+      console.log(`  settled (+3 s): ${settled.frames} presence frames, ${fmt(settled.bytes / 1024 / 1024)} MB over all sockets = ${(settled.frames / Math.max(1, joined)).toFixed(2)} frames and ${(settled.bytes / Math.max(1, joined) / 1024).toFixed(2)} KB per join; sidecar RSS ${fmt(sidecarRss())} MB`);
       probes.quiet();
       bulk.quiet();
       return { joined, probes, bulk };
@@ -305,10 +320,10 @@ async function main(): Promise<void> {
 
     // ── Phase 2: idle connections ──
     await sleep(1500);
-    const afterLatencyRss = rssMb(sidecar.pid!);
+    const afterLatencyRss = sidecarRss();
     const idle = await openClients(readers.map((r) => r.id), IDLE);
     await sleep(3000);
-    const idleRss = rssMb(sidecar.pid!);
+    const idleRss = sidecarRss();
 
     console.log('');
     console.log(`realtime benchmark — ${CLIENTS} clients in one room, ${EDITS} sequential edits (task.update over HTTP)`);
@@ -493,7 +508,7 @@ type ChildEvent =
   | { ev: 'totals'; frames: number; bytes: number; joinedBytes: number };
 
 /** The non-probe sockets, in a child process of this file (KANSO_BENCH_BULK=1). */
-function startBulkChild(authSecret: string, target: { sidecarPort: number; workspaceId: string; projectId: string }) {
+function startBulkChild(authSecret: string, target: { sidecarPorts: number[]; workspaceId: string; projectId: string }) {
   const child = fork(fileURLToPath(import.meta.url), [], {
     execArgv: ['--import', './bench/lib/register.mjs', '--import', 'tsx'],
     env: { ...process.env, KANSO_BENCH_BULK: '1', KANSO_BENCH_TARGET: JSON.stringify(target), AUTH_SECRET: authSecret },
@@ -544,7 +559,7 @@ function startBulkChild(authSecret: string, target: { sidecarPort: number; works
 
 async function bulkChild(): Promise<void> {
   const { signTicket } = await import('../src/server/realtime/ticket');
-  const target = JSON.parse(process.env.KANSO_BENCH_TARGET!) as { sidecarPort: number; workspaceId: string; projectId: string };
+  const target = JSON.parse(process.env.KANSO_BENCH_TARGET!) as { sidecarPorts: number[]; workspaceId: string; projectId: string };
   let room: ReturnType<typeof roomSockets> | null = null;
   const reply = (e: ChildEvent) => process.send!(e);
   process.on('message', (c: ChildCommand) => {
@@ -554,7 +569,7 @@ async function bulkChild(): Promise<void> {
           count: c.sockets.length,
           url: (i) => {
             const [userId, sessionId] = c.sockets[i]!;
-            return `ws://127.0.0.1:${target.sidecarPort}/?ticket=${signTicket(process.env.AUTH_SECRET!, { userId, sessionId, workspaceId: target.workspaceId, projectId: target.projectId }).ticket}`;
+            return `ws://127.0.0.1:${target.sidecarPorts[i % target.sidecarPorts.length]}/?ticket=${signTicket(process.env.AUTH_SECRET!, { userId, sessionId, workspaceId: target.workspaceId, projectId: target.projectId }).ticket}`;
           },
           probe: false,
           concurrency: c.concurrency,
