@@ -70,7 +70,18 @@ function rssMb(pid: number): number {
   return Number(line?.split(/\s+/)[1] ?? NaN) / 1024;
 }
 
+/** The soft limit on open files of this process (a big room needs one per socket, here and in the sidecar). */
+function openFileLimit(): number {
+  const line = readFileSync('/proc/self/limits', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Max open files'));
+  return Number(line?.split(/\s{2,}/)[1] ?? Infinity);
+}
+
 async function main(): Promise<void> {
+  if (ROOM_SOCKETS && openFileLimit() < ROOM_SOCKETS + 1000) {
+    throw new Error(`--room-sockets=${ROOM_SOCKETS} needs more open files than this shell allows (${openFileLimit()}): run \`ulimit -n ${ROOM_SOCKETS + 2000}\` first (or bench/realtime-stack.sh, which raises it)`);
+  }
   // ── PostgreSQL ──
   let cluster: EmbeddedCluster | undefined;
   let dataDir: string | undefined;
