@@ -101,6 +101,30 @@ describe('realtime sidecar: two instances over Redis (redis)', () => {
     watch.ws.close();
   });
 
+  it('an instance that stops takes its users out of the others\' rooms; one that starts learns who is there (redis)', async () => {
+    const [gina, hal] = await Promise.all([makeUser(), makeUser()]);
+    const ws = await makeWorkspace([
+      { userId: gina.id, role: 'owner' },
+      { userId: hal.id, role: 'member' },
+    ]);
+    const { caller } = await callerAs(gina.id);
+    const project = await caller.project.create({ workspaceSlug: ws.slug, id: randomUUID(), name: 'Comings and goings' });
+    const watch = await readyClient(one.port, gina.id, ws.slug, project.id);
+    await watch.next('joined');
+    const three = await startSidecar({ REDIS_URL });
+    try {
+      // The new instance asked for the full state (gina changes nothing): its joiner sees her.
+      const late = await readyClient(three.port, hal.id, ws.slug, project.id);
+      await late.next('joined');
+      await late.presenceUntil(project.id, (room) => room.count === 2 && room.people.some((p) => p.userId === gina.id));
+      await watch.presenceUntil(project.id, (room) => room.count === 2 && room.people.some((p) => p.userId === hal.id));
+    } finally {
+      await three.stop();
+    }
+    await watch.presenceUntil(project.id, (room) => room.count === 1 && !room.people.some((p) => p.userId === hal.id));
+    watch.ws.close();
+  });
+
   it('a socket of another project or workspace does not see that presence', async () => {
     const [carol, dave] = await Promise.all([makeUser(), makeUser()]);
     const ws = await makeWorkspace([
