@@ -195,7 +195,7 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
           void queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey({ workspaceSlug }) });
           break;
         case 'joined':
-          store.update((s) => ({ ...s, presence: { ...s.presence, [message.projectId]: presenceFromJoined(message) } }));
+          store.update((s) => ({ ...s, presence: { ...s.presence, [message.projectId]: presenceFromJoined(message, userId) } }));
           void scheduler.request(message.projectId);
           break;
         case 'resync':

@@ -136,5 +136,9 @@ describe('room presence in the browser', () => {
     const view = presenceView({ people: [...room.people, me], count: 119 }, 'me', 8);
     expect(view.shown.map((p) => p.userId)).toEqual(['me', 'b']);
     expect(view.more).toBe(117);
+    // Beyond the shown list the room may say the viewer left it; they are still here.
+    let mine = presenceFromJoined({ type: 'joined', projectId: P, presence: [room.people[0]!, me], count: 119 }, 'me');
+    mine = applyPresenceDelta(mine, { type: 'presence_delta', projectId: P, left: ['me'], count: 119 });
+    expect(presenceView(mine, 'me', 8).shown.map((p) => p.userId)).toEqual(['me', 'b']);
   });
 });
