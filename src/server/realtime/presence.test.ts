@@ -66,6 +66,20 @@ describe('presence rooms', () => {
     expect(h.frames).toHaveLength(1);
   });
 
+  it('sends an isolated change at once (leading edge) and coalesces what follows within the window', () => {
+    const h = harness();
+    h.join('c1', 'alice');
+    vi.advanceTimersByTime(1);
+    expect(h.frames).toHaveLength(1);
+    h.join('c2', 'bob');
+    h.join('c3', 'carol');
+    vi.advanceTimersByTime(1);
+    expect(h.frames).toHaveLength(1); // within the window: waits for the tick
+    vi.advanceTimersByTime(150);
+    expect(h.frames).toHaveLength(2);
+    expect(h.frames[1]!.message.upsert?.map((e) => e.userId)).toEqual(['bob', 'carol']);
+  });
+
   it('shows the first N by arrival plus editors beyond them; beyond N only the count travels', () => {
     const h = harness({ shown: 5, editorsShown: 2 });
     for (let i = 0; i < 8; i++) {

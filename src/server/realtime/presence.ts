@@ -9,7 +9,8 @@
  *    of distinct people travels.
  *  - Coalesced: changes mark the room dirty; a tick every `flushMs` sends each dirty room ONE
  *    `presence_delta` frame (serialised once) with what entered, changed in or left the shown list,
- *    and the count — and nothing when neither changed. A room also sends at most `framesPerSecond`
+ *    and the count — and nothing when neither changed. A room quiet for a whole interval sends its
+ *    first change at once (leading edge: an isolated change is not delayed, a burst is). A room also sends at most `framesPerSecond`
  *    presence frames per second in total (a room of 10,000 sockets: one frame per 2 s), so the
  *    presence bytes a join costs do not grow with the room. Joins in a burst (a reconnect storm after
  *    a restart) are a handful of frames, not one per join per member.
@@ -69,6 +70,8 @@ interface Room {
   dirty: boolean;
   /** Local users whose aggregate changed since the last publish to the other instances. */
   changed: Set<string>;
+  /** A leading-edge flush is scheduled. */
+  leading: boolean;
 }
 
 interface RemoteState {
@@ -204,6 +207,16 @@ export function createPresenceRooms(options: PresenceRoomsOptions) {
       timer = setInterval(tick, flushMs);
       timer.unref();
     }
+    // Leading edge: a room that sent nothing for a whole interval sends this change at once (after
+    // the current turn of the event loop, so what else happens in it joins the frame); later changes
+    // of the interval coalesce into the next tick. An isolated change is not delayed; a burst is.
+    if (!room.leading && now() - room.sentAt >= intervalFor(room.sockets.size)) {
+      room.leading = true;
+      setImmediate(() => {
+        room.leading = false;
+        if (dirtyRooms.has(room) && flushRoom(room, now())) dirtyRooms.delete(room);
+      });
+    }
   }
 
   function publishChanges(room: Room): void {
@@ -261,7 +274,7 @@ export function createPresenceRooms(options: PresenceRoomsOptions) {
   function roomFor(projectId: string, workspaceId: string): Room {
     let room = rooms.get(projectId);
     if (room) return room;
-    room = { projectId, workspaceId, sockets: new Set(), users: new Map(), shown: new Map(), count: 0, sentAt: 0, dirty: false, changed: new Set() };
+    room = { projectId, workspaceId, sockets: new Set(), users: new Map(), shown: new Map(), count: 0, sentAt: 0, dirty: false, changed: new Set(), leading: false };
     rooms.set(projectId, room);
     // What the other instances already hold is this room's starting list.
     const { shown, count } = snapshot(room);
