@@ -40,6 +40,7 @@ const server = createRealtimeServer({
   host: config.REALTIME_HOST,
   port: config.REALTIME_PORT,
   recheckMs: config.REALTIME_RECHECK_MS,
+  presenceFlushMs: config.REALTIME_PRESENCE_FLUSH_MS,
   // Several instances: presence and ticket nonces shared over Redis (docs/realtime.md).
   cluster: config.REDIS_URL ? createRedisCluster({ url: config.REDIS_URL, log }) : undefined,
   log,

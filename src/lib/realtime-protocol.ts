@@ -4,11 +4,17 @@
  *
  *   connect   ws(s)://<sidecar>/?ticket=<ticket>   (or send {type:'auth', ticket} first, within 5 s)
  *   server    {type:'ready', connectionId, userId, workspaceId}
- *   client    {type:'join', projectId}          → {type:'joined', projectId, presence} | {type:'join_refused', projectId, code:4403}
+ *   client    {type:'join', projectId}          → {type:'joined', projectId, presence, count} | {type:'join_refused', projectId, code:4403}
  *   client    {type:'leave', projectId}         → {type:'left', projectId}
- *   client    {type:'presence', projectId, editingTaskId?} → everyone in the room: {type:'presence', projectId, entry}
- *   server    presence changes are deltas: {type:'presence', projectId, entry} (joined or changed) and
- *             {type:'presence_left', projectId, connectionId}; `joined` carries the full list
+ *   client    {type:'presence', projectId, editingTaskId?} → the room's next `presence_delta`
+ *   server    presence is per USER (several tabs of one person are one entry; it leaves with their last
+ *             connection) and bounded: `joined.presence` is the room's shown list — the first
+ *             PRESENCE_SHOWN people by arrival plus up to PRESENCE_EDITORS_SHOWN people editing a task,
+ *             and the joiner itself — and `count` the number of distinct people in the room. Changes come
+ *             coalesced, at most one frame per room per window (100 ms; longer in rooms of thousands):
+ *             {type:'presence_delta', projectId, upsert?, left?, count} — `upsert`/`left` only for
+ *             people entering, changing in or leaving the shown list; otherwise just the new `count`
+ *             (protocol 2, ADR 0015; protocol 1's per-connection `presence`/`presence_left` are gone)
  *   server    {type:'event', event:{id, type, projectId, payload, actorId, createdAt}}  for the socket's rooms;
  *             `project.*` events go to every socket of the workspace whose user may see the project
  *             (joined or not, e.g. `project.member_added` updates a project list); events with no
@@ -48,11 +54,20 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
+/** Protocol 2 (ADR 0015): presence per user, bounded list + count, coalesced deltas. */
+export const REALTIME_PROTOCOL = 2;
+
+/** How many people (first by arrival) a room's presence list shows; beyond it, only the count. */
+export const PRESENCE_SHOWN = 50;
+/** People editing a task are shown too (the first this many editors), even beyond PRESENCE_SHOWN. */
+export const PRESENCE_EDITORS_SHOWN = 20;
+
+/** One person in a room (all their connections to it, on every sidecar instance). */
 export interface PresenceEntry {
-  connectionId: string;
   userId: string;
   name: string | null;
   image: string | null;
+  /** The task they opened most recently in any of their tabs (null: none). */
   editingTaskId: string | null;
 }
 
@@ -70,11 +85,12 @@ export type ResyncReason = 'listen_restored' | 'delivery_failed';
 
 export type ServerMessage =
   | { type: 'ready'; connectionId: string; userId: string; workspaceId: string }
-  | { type: 'joined'; projectId: string; presence: PresenceEntry[] }
+  /** `presence`: the shown list (bounded) including the joiner; `count`: distinct people in the room. */
+  | { type: 'joined'; projectId: string; presence: PresenceEntry[]; count: number }
   | { type: 'join_refused'; projectId: string; code: 4403; reason: string }
   | { type: 'left'; projectId: string }
-  | { type: 'presence'; projectId: string; entry: PresenceEntry }
-  | { type: 'presence_left'; projectId: string; connectionId: string }
+  /** Coalesced presence changes: entries entering/changing in the shown list, user ids leaving it, the new count. */
+  | { type: 'presence_delta'; projectId: string; upsert?: PresenceEntry[]; left?: string[]; count: number }
   | { type: 'event'; event: RealtimeEvent }
   | { type: 'kicked'; projectId: string; reason: string }
   | { type: 'project_hidden'; projectId: string }

@@ -54,13 +54,15 @@ describe('realtime sidecar: two instances over Redis (redis)', () => {
     const a = await readyClient(one.port, alice.id, ws.slug, project.id);
     await a.next('joined');
     const b = await readyClient(two.port, bob.id, ws.slug, project.id);
-    const joined = await b.next('joined');
-    expect(joined.presence.map((p) => p.userId).sort()).toEqual([alice.id, bob.id].sort());
-    const bobEntry = await a.next('presence', (m) => m.entry.userId === bob.id);
+    await b.next('joined');
+    const both = [alice.id, bob.id].sort().join();
+    const people = (room: { people: Array<{ userId: string }> }) => room.people.map((p) => p.userId).sort().join();
+    await b.presenceUntil(project.id, (room) => people(room) === both && room.count === 2);
+    await a.presenceUntil(project.id, (room) => people(room) === both && room.count === 2);
 
     const taskId = randomUUID();
     b.send({ type: 'presence', projectId: project.id, editingTaskId: taskId });
-    await a.next('presence', (m) => m.entry.userId === bob.id && m.entry.editingTaskId === taskId);
+    await a.presenceUntil(project.id, (room) => room.people.some((p) => p.userId === bob.id && p.editingTaskId === taskId));
 
     await withTenant(testDb(), { workspaceId: ws.id, userId: alice.id }, (tx) =>
       appendEvent(tx, { workspaceId: ws.id, projectId: project.id, type: 'task.updated', payload: { id: taskId, title: 'both' }, actorId: alice.id, requestId: null }),
@@ -70,8 +72,57 @@ describe('realtime sidecar: two instances over Redis (redis)', () => {
     }
 
     b.ws.close();
-    await a.next('presence_left', (m) => m.connectionId === bobEntry.entry.connectionId);
+    await a.presenceUntil(project.id, (room) => room.count === 1 && !room.people.some((p) => p.userId === bob.id));
     a.ws.close();
+  });
+
+  it('one entry per user across instances: tabs on both count once; the user leaves with the last (redis)', async () => {
+    const [erin, frank] = await Promise.all([makeUser(), makeUser()]);
+    const ws = await makeWorkspace([
+      { userId: erin.id, role: 'owner' },
+      { userId: frank.id, role: 'member' },
+    ]);
+    const { caller } = await callerAs(erin.id);
+    const project = await caller.project.create({ workspaceSlug: ws.slug, id: randomUUID(), name: 'Tabs' });
+    const watch = await readyClient(one.port, erin.id, ws.slug, project.id);
+    await watch.next('joined');
+    const tabOne = await readyClient(one.port, frank.id, ws.slug, project.id);
+    const tabTwo = await readyClient(two.port, frank.id, ws.slug, project.id);
+    await Promise.all([tabOne.next('joined'), tabTwo.next('joined')]);
+    const frankIn = (room: { people: Array<{ userId: string }> }) => room.people.filter((p) => p.userId === frank.id).length;
+    for (const c of [watch, tabTwo]) await c.presenceUntil(project.id, (room) => room.count === 2 && frankIn(room) === 1);
+
+    tabTwo.ws.close();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(watch.presence(project.id)).toMatchObject({ count: 2 });
+    expect(frankIn(watch.presence(project.id))).toBe(1);
+    tabOne.ws.close();
+    await watch.presenceUntil(project.id, (room) => room.count === 1 && frankIn(room) === 0);
+    watch.ws.close();
+  });
+
+  it('an instance that stops takes its users out of the others\' rooms; one that starts learns who is there (redis)', async () => {
+    const [gina, hal] = await Promise.all([makeUser(), makeUser()]);
+    const ws = await makeWorkspace([
+      { userId: gina.id, role: 'owner' },
+      { userId: hal.id, role: 'member' },
+    ]);
+    const { caller } = await callerAs(gina.id);
+    const project = await caller.project.create({ workspaceSlug: ws.slug, id: randomUUID(), name: 'Comings and goings' });
+    const watch = await readyClient(one.port, gina.id, ws.slug, project.id);
+    await watch.next('joined');
+    const three = await startSidecar({ REDIS_URL });
+    try {
+      // The new instance asked for the full state (gina changes nothing): its joiner sees her.
+      const late = await readyClient(three.port, hal.id, ws.slug, project.id);
+      await late.next('joined');
+      await late.presenceUntil(project.id, (room) => room.count === 2 && room.people.some((p) => p.userId === gina.id));
+      await watch.presenceUntil(project.id, (room) => room.count === 2 && room.people.some((p) => p.userId === hal.id));
+    } finally {
+      await three.stop();
+    }
+    await watch.presenceUntil(project.id, (room) => room.count === 1 && !room.people.some((p) => p.userId === hal.id));
+    watch.ws.close();
   });
 
   it('a socket of another project or workspace does not see that presence', async () => {
@@ -88,9 +139,10 @@ describe('realtime sidecar: two instances over Redis (redis)', () => {
     const d = await readyClient(two.port, dave.id, ws.slug, p2.id);
     expect((await d.next('joined')).presence.map((p) => p.userId)).toEqual([dave.id]);
     d.send({ type: 'presence', projectId: p2.id, editingTaskId: randomUUID() });
-    await d.next('presence', (m) => m.entry.userId === dave.id);
+    await d.presenceUntil(p2.id, (room) => room.people.some((p) => p.userId === dave.id && p.editingTaskId !== null));
     await new Promise((r) => setTimeout(r, 500));
-    expect(c.messages.filter((m) => m.type === 'presence')).toEqual([]);
+    expect(c.presence(p1.id).people.map((p) => p.userId)).toEqual([carol.id]);
+    expect(c.messages.filter((m) => m.type === 'presence_delta' && m.projectId !== p1.id)).toEqual([]);
     c.ws.close();
     d.ws.close();
   });

@@ -5,6 +5,7 @@
  * AUTH_SECRET to forge the cases the procedure would never mint).
  */
 import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '@/server/auth/session';
 import { workspaceMembers } from '@/server/db/schema';
@@ -135,11 +136,13 @@ describe('realtime sidecar (real process)', () => {
     a.send({ type: 'join', projectId: publicProject });
     await a.next('joined');
     b.send({ type: 'join', projectId: publicProject });
-    expect((await b.next('joined')).presence.map((p) => p.userId).sort()).toEqual([owner.id, member.id].sort());
-    await a.next('presence', (m) => m.entry.userId === member.id);
+    expect((await b.next('joined')).presence.map((p) => p.userId)).toContain(member.id);
+    const people = (room: { people: Array<{ userId: string }> }) => room.people.map((p) => p.userId).sort().join();
+    await b.presenceUntil(publicProject, (room) => people(room) === [owner.id, member.id].sort().join() && room.count === 2);
+    await a.presenceUntil(publicProject, (room) => people(room) === [owner.id, member.id].sort().join() && room.count === 2);
     const taskId = randomUUID();
     a.send({ type: 'presence', projectId: publicProject, editingTaskId: taskId });
-    await b.next('presence', (m) => m.entry.userId === owner.id && m.entry.editingTaskId === taskId);
+    await b.presenceUntil(publicProject, (room) => room.people.some((p) => p.userId === owner.id && p.editingTaskId === taskId));
 
     const event = (title: string) => ({
       workspaceId: workspace.id,
@@ -161,7 +164,7 @@ describe('realtime sidecar (real process)', () => {
     const titles = b.messages.flatMap((m) => (m.type === 'event' ? [m.event.payload.title] : []));
     expect(titles).toEqual(['committed']);
     b.ws.close();
-    await a.next('presence_left', (m) => m.projectId === publicProject);
+    await a.presenceUntil(publicProject, (room) => room.count === 1 && !room.people.some((p) => p.userId === member.id));
     a.ws.close();
   });
 
@@ -209,6 +212,24 @@ describe('realtime sidecar (real process)', () => {
     const closed = await client.closed;
     expect(closed).toEqual({ code: 4403, reason: 'removed from the workspace' });
     expect(Date.now() - removedAt).toBeLessThan(2500);
+  });
+
+  it('a member added, connected and removed again between two re-checks (no event: the fingerprint is back where it was) is closed (4403)', async () => {
+    // An observer keeps the workspace connected, so its fingerprint has vouched for everyone once.
+    const observer = await ready(owner.id, workspace.slug);
+    await settle(2500);
+    const victim = await makeUser();
+    const { sessionId } = await createSession(testDb(), victim.id, {});
+    await withTenant(testDb(), { workspaceId: workspace.id }, (tx) => tx.insert(workspaceMembers).values({ workspaceId: workspace.id, userId: victim.id, role: 'member' }));
+    const client = connect(`?ticket=${encodeURIComponent(signTicket(SECRET, { userId: victim.id, sessionId, workspaceId: workspace.id, projectId: publicProject }).ticket)}`);
+    await client.next('joined');
+    // Removed without an event (as an account deletion cascades): only the re-check can notice.
+    const removedAt = Date.now();
+    await withTenant(testDb(), { workspaceId: workspace.id }, (tx) => tx.delete(workspaceMembers).where(and(eq(workspaceMembers.workspaceId, workspace.id), eq(workspaceMembers.userId, victim.id))));
+    expect(await client.closed).toEqual({ code: 4403, reason: 'removed from the workspace' });
+    // Within a tick or two, not at the 10-second full re-check.
+    expect(Date.now() - removedAt).toBeLessThan(2500);
+    observer.ws.close();
   });
 
   it('closes the sockets of a session that ended (revoked, signed out everywhere) with 4410; the same user\'s other session stays', async () => {

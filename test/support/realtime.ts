@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import type { ServerMessage } from '@/lib/realtime-protocol';
+import { applyPresenceDelta, EMPTY_PRESENCE, presenceFromJoined, type RoomPresence } from '@/lib/realtime/room-presence';
 import { freePort } from '../../scripts/lib/embedded-postgres';
 import { testDatabase } from './db';
 import { callerAs } from './trpc';
@@ -105,7 +106,34 @@ export function connectClient(port: number, query = '') {
   const events = (projectId?: string) =>
     messages.flatMap((m) => (m.type === 'event' && (projectId === undefined || m.event.projectId === projectId) ? [m.event] : []));
   const send = (message: unknown) => ws.send(JSON.stringify(message));
-  return { ws, messages, closed, opened, closedAt: () => closedAt, next, send, events };
+  /** The room's presence as a browser would hold it: the last `joined`, then every `presence_delta` after it. */
+  const presence = (projectId: string): RoomPresence => {
+    let room: RoomPresence = EMPTY_PRESENCE;
+    for (const m of messages) {
+      if (m.type === 'joined' && m.projectId === projectId) room = presenceFromJoined(m);
+      else if (m.type === 'presence_delta' && m.projectId === projectId) room = applyPresenceDelta(room, m);
+    }
+    return room;
+  };
+  /** Waits until the room's presence (as `presence()` computes it) satisfies `pred`. */
+  async function presenceUntil(projectId: string, pred: (room: RoomPresence) => boolean, ms = 3000): Promise<RoomPresence> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const room = presence(projectId);
+      if (pred(room)) return room;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`presence of ${projectId} not as expected within ${ms} ms; have ${JSON.stringify(room)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+  const presenceFrames = (projectId: string) => messages.filter((m) => m.type === 'presence_delta' && m.projectId === projectId).length;
+  return { ws, messages, closed, opened, closedAt: () => closedAt, next, send, events, presence, presenceUntil, presenceFrames };
 }
 
 /** A socket of `userId` that received `ready` (ticket from the real `realtime.ticket` procedure). */

@@ -19,6 +19,7 @@ import type { AppRouter } from '@/server/api/root';
 import { useTRPC } from '@/lib/trpc/client';
 import { cn } from '@/lib/utils';
 import { BoardColumns } from './board-columns';
+import { EMPTY_PRESENCE } from '@/lib/realtime/room-presence';
 import { PresenceBar } from './presence-bar';
 import { SyncStatus } from './sync-status';
 import { TaskDialog } from './task-dialog';
@@ -101,7 +102,7 @@ export function ProjectBoard({ initialProject }: { initialProject: Project }) {
 
   if (revoked[projectId]) return <ProjectUnavailable title={t('revokedTitle')} body={t('revokedBody')} testId="project-revoked" />;
 
-  const roomPresence = presence[projectId] ?? [];
+  const roomPresence = presence[projectId] ?? EMPTY_PRESENCE;
   return (
     <div className="grid gap-5">
       <header className="flex flex-wrap items-center gap-3">
@@ -117,7 +118,7 @@ export function ProjectBoard({ initialProject }: { initialProject: Project }) {
             {project.visibility === 'private' && <Lock className="h-4 w-4 text-muted-foreground" aria-label={t('private')} />}
           </h1>
         </div>
-        <PresenceBar entries={roomPresence} meId={userId} titleOf={(id) => board.tasks.find((x) => x.id === id)?.title} />
+        <PresenceBar room={roomPresence} meId={userId} titleOf={(id) => board.tasks.find((x) => x.id === id)?.title} />
         <SyncStatus projectId={projectId} />
         <div className="flex items-center gap-1">
           <Button variant="outline" size="icon" onClick={undo} disabled={!board.canUndo} aria-label={t('undo')} title={t('undoShortcut')}>
@@ -165,7 +166,7 @@ export function ProjectBoard({ initialProject }: { initialProject: Project }) {
             canEdit={canEdit}
             canCreate={canCreate}
             meId={userId}
-            presence={roomPresence}
+            presence={roomPresence.people}
             nameOf={nameOf}
             onOpen={(taskId) => setParams({ task: taskId })}
             onMove={board.moveTask}

@@ -57,7 +57,7 @@ export function TaskCardBody({ task, assignee, editors }: { task: ViewTask; assi
           ))}
           <span className="flex-1" />
           {editors.map((editor) => (
-            <span key={editor.connectionId} data-testid="card-editor" title={t('editing', { name: editor.name ?? '' })} className="rounded-full ring-2 ring-amber-500">
+            <span key={editor.userId} data-testid="card-editor" title={t('editing', { name: editor.name ?? '' })} className="rounded-full ring-2 ring-amber-500">
               <Avatar name={editor.name ?? '?'} size="sm" />
             </span>
           ))}

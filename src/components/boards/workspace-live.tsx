@@ -26,7 +26,8 @@ import { createResyncScheduler, type ResyncScheduler } from '@/lib/boards/board-
 import { indexedDbOpStore } from '@/lib/boards/op-store';
 import { trpcTransport } from '@/lib/boards/trpc-transport';
 import { WriteQueue, type QueueNotice } from '@/lib/boards/write-queue';
-import type { PresenceEntry, RealtimeEvent, ServerMessage } from '@/lib/realtime-protocol';
+import type { RealtimeEvent, ServerMessage } from '@/lib/realtime-protocol';
+import { applyPresenceDelta, EMPTY_PRESENCE, presenceFromJoined, type RoomPresence } from '@/lib/realtime/room-presence';
 import { RealtimeClient, type RealtimeStatus } from '@/lib/realtime/realtime-client';
 import { errorCodeOf, useTRPC, useTRPCClient } from '@/lib/trpc/client';
 
@@ -35,7 +36,8 @@ export const boardKey = (workspaceSlug: string, projectId: string) => ['board', 
 /** Presence and access state of the socket, read with `useLiveState`. */
 interface LiveState {
   status: RealtimeStatus;
-  presence: Record<string, PresenceEntry[]>;
+  /** Per room: the shown people (bounded by the sidecar) and how many people are there. */
+  presence: Record<string, RoomPresence>;
   /** Projects whose access was revoked while open. */
   revoked: Record<string, true>;
 }
@@ -193,20 +195,14 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
           void queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey({ workspaceSlug }) });
           break;
         case 'joined':
-          store.update((s) => ({ ...s, presence: { ...s.presence, [message.projectId]: message.presence } }));
+          store.update((s) => ({ ...s, presence: { ...s.presence, [message.projectId]: presenceFromJoined(message, userId) } }));
           void scheduler.request(message.projectId);
           break;
         case 'resync':
           resyncAll();
           break;
-        case 'presence':
-          store.update((s) => {
-            const list = (s.presence[message.projectId] ?? []).filter((p) => p.connectionId !== message.entry.connectionId);
-            return { ...s, presence: { ...s.presence, [message.projectId]: [...list, message.entry] } };
-          });
-          break;
-        case 'presence_left':
-          store.update((s) => ({ ...s, presence: { ...s.presence, [message.projectId]: (s.presence[message.projectId] ?? []).filter((p) => p.connectionId !== message.connectionId) } }));
+        case 'presence_delta':
+          store.update((s) => ({ ...s, presence: { ...s.presence, [message.projectId]: applyPresenceDelta(s.presence[message.projectId] ?? EMPTY_PRESENCE, message) } }));
           break;
         case 'kicked':
         case 'project_hidden':

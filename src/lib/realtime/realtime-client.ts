@@ -28,6 +28,8 @@ export interface RealtimeClientOptions {
 }
 
 const MAX_DELAY_MS = 10_000;
+/** After the sidecar went away, the first reconnect is at a random moment in 0.25 s + [0, SPREAD_MS). */
+const SPREAD_MS = 2500;
 
 export class RealtimeClient {
   private ws: WebSocket | null = null;
@@ -130,15 +132,19 @@ export class RealtimeClient {
       this.ws = null;
       if (this.stopped) return;
       if (event.code === REALTIME_CLOSE.forbidden) return this.setStatus('forbidden');
-      this.scheduleReconnect();
+      // The sidecar went away (restart: 1001; crash: 1006): every tab of every room reconnects now.
+      // Spread the first attempt over a few seconds so they do not all ask for a ticket (and join)
+      // in the same instant (ADR 0015).
+      this.scheduleReconnect(event.code === REALTIME_CLOSE.goingAway || event.code === 1006 ? SPREAD_MS : 0);
     };
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(spreadMs = 0): void {
     if (this.stopped) return;
     this.setStatus('offline');
     // The `online` event reconnects at once; meanwhile keep trying (the OS may not know).
-    const delay = Math.min(MAX_DELAY_MS, 500 * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
+    const backoff = Math.min(MAX_DELAY_MS, 500 * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
+    const delay = this.attempt === 0 && spreadMs > 0 ? 250 + Math.random() * spreadMs : backoff;
     this.attempt += 1;
     this.timer = setTimeout(() => {
       this.timer = null;

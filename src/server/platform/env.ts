@@ -53,6 +53,8 @@ export const envSchema = z
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
     /** Period of the sidecar's access-fingerprint re-check in ms (revocations that emit no event are caught within it). */
     REALTIME_RECHECK_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
+    /** Presence coalescing window of the sidecar in ms (ADR 0015): each room sends at most one presence frame per window. */
+    REALTIME_PRESENCE_FLUSH_MS: z.coerce.number().int().min(10).max(10_000).default(100),
     /** WebSocket URL browsers use to reach the sidecar (behind a proxy: wss://…); default ws://localhost:REALTIME_PORT. */
     NEXT_PUBLIC_REALTIME_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -37,6 +37,35 @@ export function checkAccess(db: DbOrTx, userId: string, workspaceId: string, pro
   });
 }
 
+/** Users asked about in one call of `checkAccessMany` (bounds one statement's work). */
+const ACCESS_BATCH = 1000;
+
+/**
+ * `checkAccess` for many users of one workspace, in one statement per ACCESS_BATCH users
+ * (`app_realtime_access`, drizzle/0008_realtime_access.sql): each user is checked AS THAT USER —
+ * the function sets the tenant settings per user before reading, so row-level security applies
+ * per user exactly as in `checkAccess`'s transaction. Answers a verdict for every asked user.
+ */
+export async function checkAccessMany(db: DbOrTx, workspaceId: string, asks: ReadonlyMap<string, Iterable<string>>): Promise<Map<string, AccessVerdict>> {
+  const verdicts = new Map<string, AccessVerdict>();
+  const all = [...asks.entries()].map(([u, projects]) => ({ u, p: [...new Set(projects)] }));
+  for (let from = 0; from < all.length; from += ACCESS_BATCH) {
+    const chunk = all.slice(from, from + ACCESS_BATCH);
+    const rows = await withTenant(db, {}, (tx) =>
+      tx.execute<{ user_id: string; role: Role | null; visible: string[] | null }>(
+        sql`SELECT user_id, role, visible FROM app_realtime_access(${workspaceId}::uuid, ${JSON.stringify(chunk)}::jsonb)`,
+      ),
+    );
+    for (const row of rows) verdicts.set(row.user_id, { role: row.role, visible: new Set(row.role ? (row.visible ?? []) : []) });
+  }
+  for (const { u } of all) if (!verdicts.has(u)) verdicts.set(u, { role: null, visible: new Set() });
+  return verdicts;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** One `uuid[]` parameter (not one placeholder per id: 10,000 sockets' sessions are one short statement). */
+const uuidArray = (ids: Iterable<string>) => `{${[...ids].filter((id) => UUID.test(id)).join(',')}}`;
+
 /**
  * Which of `sessionIds` are still live sessions of their user (not signed out, revoked or expired).
  * Sessions are not a tenant table; `userId` pairs each id with the user its ticket named.
@@ -46,14 +75,30 @@ export async function liveSessions(db: DbOrTx, sessionIds: ReadonlyMap<string, s
   const rows = await db
     .select({ id: sessions.id, userId: sessions.userId })
     .from(sessions)
-    .where(and(inArray(sessions.id, [...sessionIds.keys()]), gt(sessions.expires, new Date())));
+    .where(and(sql`${sessions.id} = ANY(${uuidArray(sessionIds.keys())}::uuid[])`, gt(sessions.expires, new Date())));
   return new Set(rows.filter((row) => sessionIds.get(row.id) === row.userId).map((row) => row.id));
 }
 
-/** Name and avatar shown in presence (users are not a tenant table). */
-export async function presenceProfile(db: DbOrTx, userId: string): Promise<{ name: string | null; image: string | null }> {
-  const [row] = await db.select({ name: users.name, image: users.image }).from(users).where(eq(users.id, userId));
-  return { name: row?.name ?? null, image: row?.image ?? null };
+/**
+ * Sockets' admission, many in one statement: for each `{sessionId, userId}`, the name and avatar
+ * shown in presence when the session is a live session of that user (not signed out, revoked or
+ * expired); null otherwise.
+ */
+export async function liveSessionProfiles(
+  db: DbOrTx,
+  asks: ReadonlyArray<{ sessionId: string; userId: string }>,
+): Promise<Array<{ name: string | null; image: string | null } | null>> {
+  if (asks.length === 0) return [];
+  const rows = await db
+    .select({ id: sessions.id, userId: sessions.userId, name: users.name, image: users.image })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(sql`${sessions.id} = ANY(${uuidArray(asks.map((a) => a.sessionId))}::uuid[])`, gt(sessions.expires, new Date())));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return asks.map((a) => {
+    const row = byId.get(a.sessionId);
+    return row && row.userId === a.userId ? { name: row.name, image: row.image } : null;
+  });
 }
 
 /** Outbox row `id` as `readerId` sees it (null: absent, or invisible to that user under RLS). */

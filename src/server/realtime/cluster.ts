@@ -4,26 +4,32 @@
  * (presence and ticket nonces per instance); with it, `createRedisCluster()` (./redis-cluster.ts):
  * ticket nonces are single-use across instances and presence is shared over Redis pub/sub.
  */
-import type { PresenceEntry } from '@/lib/realtime-protocol';
+import type { PresenceState } from './presence';
 
-/** A presence change of one instance, as the others receive it. */
-export type PresenceWire =
-  | { kind: 'upsert'; workspaceId: string; projectId: string; entry: PresenceEntry }
-  | { kind: 'left'; workspaceId: string; projectId: string; connectionId: string };
+/**
+ * Presence changes of one instance in one room, coalesced (one message per room per flush window,
+ * ADR 0015): users whose aggregate on that instance appeared or changed, and users who left it.
+ */
+export interface PresenceWire {
+  workspaceId: string;
+  projectId: string;
+  upsert: PresenceState[];
+  left: string[];
+}
 
 export interface ClusterHooks {
-  /** Another instance's socket joined a room or changed its presence. */
-  onRemoteUpsert(instanceId: string, workspaceId: string, projectId: string, entry: PresenceEntry): void;
-  /** Another instance's socket left a room (or the instance went away: one call per entry). */
-  onRemoteLeft(instanceId: string, workspaceId: string, projectId: string, connectionId: string): void;
-  /** Another instance asks for the full presence state (it just started): publish every local entry. */
+  /** Another instance's users joined, changed in or left a room. */
+  onRemotePresence(instanceId: string, change: PresenceWire): void;
+  /** Another instance went away (said bye, or fell silent): all its users leave. */
+  onRemoteGone(instanceId: string): void;
+  /** Another instance asks for the full presence state (it just started): publish every local aggregate. */
   onSyncRequest(): void;
 }
 
 export interface Cluster {
   /** True when `nonce` was not claimed before (by any instance); it stays claimed until `exp` (epoch ms). */
   claimNonce(nonce: string, exp: number): Promise<boolean>;
-  /** Tells the other instances about a local presence change (fire and forget). */
+  /** Tells the other instances about local presence changes of one room (fire and forget). */
   publish(change: PresenceWire): void;
   /** Starts receiving the other instances' presence (`hooks`); resolves once subscribed. */
   start(hooks: ClusterHooks): Promise<void>;

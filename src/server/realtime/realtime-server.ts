@@ -36,16 +36,18 @@ import {
   clientMessageSchema,
   REALTIME_CLOSE,
   type ClientMessage,
-  type PresenceEntry,
   type RealtimeEvent,
   type ServerMessage,
 } from '@/lib/realtime-protocol';
 import type { Database } from '@/server/db/client';
 import type { Logger } from '@/server/platform/logger';
 import { EVENTS_CHANNEL, parseEventNotification } from '@/server/realtime-events/outbox';
-import { localCluster, type Cluster } from './cluster';
+import { localCluster, type Cluster, type ClusterHooks } from './cluster';
 import { createEventSubscription, type RestoreReason } from './event-subscription';
-import { accessFingerprint, checkAccess, couldSeeProject, liveSessions, presenceProfile, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
+import { textFrame, writeFrame, type PreparedFrame } from './frame';
+import { createPresenceRooms } from './presence';
+import { accessFingerprint, checkAccessMany, couldSeeProject, liveSessionProfiles, liveSessions, readOutboxEvent, readOutboxEventAsAdmin, type AccessVerdict } from './access';
+import { batched } from './batch';
 import { verifyTicket } from './ticket';
 
 
@@ -74,6 +76,8 @@ export interface RealtimeServerOptions {
   /** LISTEN round-trip probe: period and deadline (default 1000 / 2000 ms). */
   probeMs?: number;
   probeTimeoutMs?: number;
+  /** Presence coalescing window (default 100 ms, ADR 0015). */
+  presenceFlushMs?: number;
 }
 
 interface Connection {
@@ -86,12 +90,15 @@ interface Connection {
   /** Serialises this socket's message handling (auth first, then messages in arrival order). */
   queue: Promise<void>;
   alive: boolean;
+  /** Which heartbeat slice pings this socket. */
+  slot: number;
   closed: boolean;
   tokens: number;
   refilledAt: number;
 }
 
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const HEARTBEAT_SLICES = 10;
 /** Per socket: a bucket of 60 messages refilled at 20/s (a client that floods is closed with 1008). */
 const MESSAGE_BURST = 60;
 const MESSAGES_PER_SECOND = 20;
@@ -110,11 +117,16 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   const cluster = options.cluster ?? localCluster();
 
   const connections = new Map<string, Connection>();
-  /** projectId → connectionId → presence. */
-  const rooms = new Map<string, Map<string, PresenceEntry>>();
+  let connectionCount = 0;
+  /** projectId → the local sockets in its room (event fan-out). */
+  const rooms = new Map<string, Set<Connection>>();
   const byWorkspace = new Map<string, Set<Connection>>();
-  /** Presence of other instances' sockets (Redis adapter): projectId → connectionId → entry. */
-  const remoteRooms = new Map<string, Map<string, { workspaceId: string; entry: PresenceEntry }>>();
+  /** Who is in each room: per user, bounded, coalesced (./presence.ts, ADR 0015). */
+  const presence = createPresenceRooms({
+    broadcast: (projectId, frame) => void sendToRoom(projectId, frame),
+    publish: (workspaceId, projectId, upsert, left) => cluster.publish({ workspaceId, projectId, upsert, left }),
+    flushMs: options.presenceFlushMs,
+  });
 
   let eventChain: Promise<void> = Promise.resolve();
   /** A fan-out gave up since the last one that succeeded: later failures give up without waiting. */
@@ -124,35 +136,46 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   let rechecking = false;
   /** Per workspace: the access fingerprint at the last per-user re-check, and when that ran. */
   const lastFull = new Map<string, { fingerprint: string; at: number }>();
-  /** Bumped per workspace when a socket authenticates or joins: a fingerprint taken before must not vouch for it. */
-  const epochs = new Map<string, number>();
-  const invalidate = (workspaceId: string) => {
-    lastFull.delete(workspaceId);
-    epochs.set(workspaceId, (epochs.get(workspaceId) ?? 0) + 1);
+  /**
+   * Per workspace: users admitted (authenticated or joined a room) since their workspace's
+   * fingerprint last vouched for them. A fingerprint taken before their check must not vouch for
+   * it (A→B→A: added, admitted, removed again), so the next tick re-checks THEM even when the
+   * fingerprint did not change — only them: everyone else was checked under that fingerprint
+   * (before, any join forced a re-check of every connected user: at 10,000 people, 10,000
+   * transactions per tick while a room filled, ADR 0015).
+   */
+  const fresh = new Map<string, Map<string, number>>();
+  let admissions = 0;
+  const invalidate = (workspaceId: string, userId: string) => {
+    let users = fresh.get(workspaceId);
+    if (!users) fresh.set(workspaceId, (users = new Map()));
+    users.set(userId, ++admissions);
   };
   let stopping = false;
 
   // ── Sending ──────────────────────────────────────────────────────────────────────────────────
 
-  function send(conn: Connection, message: ServerMessage | string): void {
+  /** One socket, one message; `PreparedFrame`: framed once for many sockets (./frame.ts). */
+  function send(conn: Connection, message: ServerMessage | string | PreparedFrame): void {
     if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
     if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       conn.log.warn({ buffered: conn.ws.bufferedAmount }, 'slow consumer dropped');
       conn.ws.terminate();
       return;
     }
-    conn.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+    if (typeof message === 'string') conn.ws.send(message);
+    else if ('frame' in message) writeFrame(conn.ws, message);
+    else conn.ws.send(JSON.stringify(message));
   }
 
   /** Sends one message (serialised once) to every socket in a project's room. */
-  function sendToRoom(projectId: string, message: ServerMessage, workspaceId?: string): number {
+  function sendToRoom(projectId: string, message: ServerMessage | string, workspaceId?: string): number {
     const room = rooms.get(projectId);
     if (!room) return 0;
-    const frame = JSON.stringify(message);
+    const frame = textFrame(typeof message === 'string' ? message : JSON.stringify(message));
     let sent = 0;
-    for (const id of room.keys()) {
-      const conn = connections.get(id);
-      if (conn && (!workspaceId || conn.user?.workspaceId === workspaceId)) {
+    for (const conn of room) {
+      if (!workspaceId || conn.user?.workspaceId === workspaceId) {
         send(conn, frame);
         sent += 1;
       }
@@ -169,41 +192,26 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
 
   // ── Rooms and presence ───────────────────────────────────────────────────────────────────────
 
-  function presenceOf(projectId: string, workspaceId: string): PresenceEntry[] {
-    const remote = [...(remoteRooms.get(projectId)?.values() ?? [])].filter((r) => r.workspaceId === workspaceId).map((r) => r.entry);
-    return [...(rooms.get(projectId)?.values() ?? []), ...remote];
-  }
-
   function leaveRoom(conn: Connection, projectId: string): boolean {
     if (!conn.rooms.delete(projectId)) return false;
     const room = rooms.get(projectId);
-    room?.delete(conn.id);
+    room?.delete(conn);
     if (room?.size === 0) rooms.delete(projectId);
-    else sendToRoom(projectId, { type: 'presence_left', projectId, connectionId: conn.id });
-    if (conn.user) cluster.publish({ kind: 'left', workspaceId: conn.user.workspaceId, projectId, connectionId: conn.id });
+    if (conn.user) presence.leave(projectId, conn.id, conn.user.id);
     return true;
   }
 
-  /** The Redis adapter's view of the other instances' presence, applied to the local rooms. */
-  const clusterHooks = {
-    onRemoteUpsert(_instanceId: string, workspaceId: string, projectId: string, entry: PresenceEntry) {
-      let room = remoteRooms.get(projectId);
-      if (!room) remoteRooms.set(projectId, (room = new Map()));
-      room.set(entry.connectionId, { workspaceId, entry });
-      sendToRoom(projectId, { type: 'presence', projectId, entry }, workspaceId);
+  /** The Redis adapter's view of the other instances' presence, merged into the local rooms. */
+  const clusterHooks: ClusterHooks = {
+    onRemotePresence(instanceId, change) {
+      presence.applyRemote(instanceId, change.workspaceId, change.projectId, change.upsert, change.left);
     },
-    onRemoteLeft(_instanceId: string, workspaceId: string, projectId: string, connectionId: string) {
-      const room = remoteRooms.get(projectId);
-      if (!room?.delete(connectionId)) return;
-      if (room.size === 0) remoteRooms.delete(projectId);
-      sendToRoom(projectId, { type: 'presence_left', projectId, connectionId }, workspaceId);
+    onRemoteGone(instanceId) {
+      presence.forgetInstance(instanceId);
     },
     onSyncRequest() {
-      for (const [projectId, room] of rooms) {
-        for (const entry of room.values()) {
-          const workspaceId = connections.get(entry.connectionId)?.user?.workspaceId;
-          if (workspaceId) cluster.publish({ kind: 'upsert', workspaceId, projectId, entry });
-        }
+      for (const { workspaceId, projectId, states } of presence.localStates()) {
+        for (let i = 0; i < states.length; i += 500) cluster.publish({ workspaceId, projectId, upsert: states.slice(i, i + 500), left: [] });
       }
     },
   };
@@ -221,6 +229,28 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     }
   }
 
+  // ── Admission: batched (./batch.ts) — sockets opening at once share statements ──────────────
+
+  /** Session live + presence profile, for many sockets in one statement. */
+  const admitSession = batched((asks: Array<{ sessionId: string; userId: string }>) => liveSessionProfiles(db, asks));
+  /** Membership + project visibility (each user as themselves, under RLS), one statement per workspace per batch. */
+  const admitAccess = batched(async (asks: Array<{ userId: string; workspaceId: string; projects: string[] }>) => {
+    const byWs = new Map<string, Map<string, Set<string>>>();
+    for (const a of asks) {
+      let users = byWs.get(a.workspaceId);
+      if (!users) byWs.set(a.workspaceId, (users = new Map()));
+      let projects = users.get(a.userId);
+      if (!projects) users.set(a.userId, (projects = new Set()));
+      for (const p of a.projects) projects.add(p);
+    }
+    const answers = new Map<string, Map<string, AccessVerdict>>();
+    for (const [ws, users] of byWs) answers.set(ws, await checkAccessMany(db, ws, users));
+    return asks.map((a): AccessVerdict => {
+      const v = answers.get(a.workspaceId)!.get(a.userId)!;
+      return { role: v.role, visible: new Set(a.projects.filter((p) => v.visible.has(p))) };
+    });
+  });
+
   // ── Protocol ─────────────────────────────────────────────────────────────────────────────────
 
   async function authenticate(conn: Connection, ticket: string): Promise<void> {
@@ -231,27 +261,26 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     const { userId, sessionId, workspaceId, projectId, exp, nonce } = result.claims;
     if (!(await cluster.claimNonce(nonce, exp))) return close(conn, REALTIME_CLOSE.badTicket, 'ticket already used');
     conn.log = conn.log.child({ userId, workspaceId });
-    if (!(await liveSessions(db, new Map([[sessionId, userId]]))).has(sessionId)) {
-      return close(conn, REALTIME_CLOSE.sessionEnded, 'session ended');
-    }
-    const verdict = await checkAccess(db, userId, workspaceId);
+    // Session + profile, and membership (+ the ticket's project: the join below needs no second check), at once.
+    const [profile, verdict] = await Promise.all([admitSession({ sessionId, userId }), admitAccess({ userId, workspaceId, projects: projectId ? [projectId] : [] })]);
+    if (!profile) return close(conn, REALTIME_CLOSE.sessionEnded, 'session ended');
     if (!verdict.role) return close(conn, REALTIME_CLOSE.forbidden, 'not a member of this workspace');
     if (conn.closed) return;
-    const profile = await presenceProfile(db, userId);
     conn.user = { id: userId, sessionId, workspaceId, role: verdict.role, ...profile };
     let set = byWorkspace.get(workspaceId);
     if (!set) byWorkspace.set(workspaceId, (set = new Set()));
     set.add(conn);
     // A fingerprint taken before this check must not vouch for it (A→B→A: added, removed again).
-    invalidate(workspaceId);
+    invalidate(workspaceId, userId);
     conn.log.info('authenticated');
     send(conn, { type: 'ready', connectionId: conn.id, userId, workspaceId });
-    if (projectId) await join(conn, projectId);
+    if (projectId) await join(conn, projectId, verdict);
   }
 
-  async function join(conn: Connection, projectId: string): Promise<void> {
+  /** `checked`: a verdict for this user and project taken just now (the ticket's project, checked on authentication). */
+  async function join(conn: Connection, projectId: string, checked?: AccessVerdict): Promise<void> {
     const user = conn.user!;
-    const verdict = await checkAccess(db, user.id, user.workspaceId, [projectId]);
+    const verdict = checked ?? (await admitAccess({ userId: user.id, workspaceId: user.workspaceId, projects: [projectId] }));
     if (conn.closed) return;
     if (!verdict.role) return close(conn, REALTIME_CLOSE.forbidden, 'no longer a member of this workspace');
     user.role = verdict.role;
@@ -263,17 +292,14 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       return send(conn, { type: 'error', reason: `at most ${MAX_ROOMS_PER_SOCKET} projects per connection` });
     }
     let room = rooms.get(projectId);
-    if (!room) rooms.set(projectId, (room = new Map()));
-    const existing = room.get(conn.id);
-    const entry: PresenceEntry = { connectionId: conn.id, userId: user.id, name: user.name, image: user.image, editingTaskId: existing?.editingTaskId ?? null };
-    // Tell the others first (deltas: O(room) per change), then give the joiner the full list.
-    if (!existing) sendToRoom(projectId, { type: 'presence', projectId, entry });
-    room.set(conn.id, entry);
+    if (!room) rooms.set(projectId, (room = new Set()));
+    room.add(conn);
     conn.rooms.add(projectId);
-    if (!existing) cluster.publish({ kind: 'upsert', workspaceId: user.workspaceId, projectId, entry });
-    invalidate(user.workspaceId);
+    // The others hear of it in the room's next coalesced delta (O(1) here, not O(room)).
+    const { presence: shown, count } = presence.join(projectId, user.workspaceId, conn.id, user);
+    invalidate(user.workspaceId, user.id);
     conn.log.debug({ projectId }, 'joined');
-    send(conn, { type: 'joined', projectId, presence: presenceOf(projectId, user.workspaceId) });
+    send(conn, { type: 'joined', projectId, presence: shown, count });
   }
 
   async function handle(conn: Connection, message: ClientMessage): Promise<void> {
@@ -290,11 +316,9 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
         leaveRoom(conn, message.projectId);
         return send(conn, { type: 'left', projectId: message.projectId });
       case 'presence': {
-        const entry = rooms.get(message.projectId)?.get(conn.id);
-        if (!entry) return send(conn, { type: 'error', reason: 'join the project first' });
-        entry.editingTaskId = message.editingTaskId ?? null;
-        sendToRoom(message.projectId, { type: 'presence', projectId: message.projectId, entry });
-        cluster.publish({ kind: 'upsert', workspaceId: conn.user.workspaceId, projectId: message.projectId, entry });
+        if (!conn.rooms.has(message.projectId) || !presence.setEditing(message.projectId, conn.id, conn.user.id, message.editingTaskId ?? null)) {
+          return send(conn, { type: 'error', reason: 'join the project first' });
+        }
         return;
       }
       case 'ping':
@@ -323,6 +347,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       rooms: new Set(),
       queue: Promise.resolve(),
       alive: true,
+      slot: (connectionCount += 1) % HEARTBEAT_SLICES,
       closed: false,
       tokens: MESSAGE_BURST,
       refilledAt: Date.now(),
@@ -388,31 +413,38 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
    * verdicts (4403 / `kicked`). With `alsoProject`, each verdict also says whether the user may see
    * that project; the verdicts are returned by `<workspace>:<user>`.
    */
-  async function recheck(workspaceId?: string, alsoProject?: string): Promise<Map<string, AccessVerdict>> {
+  async function recheck(workspaceId?: string, alsoProject?: string, onlyUsers?: ReadonlySet<string>): Promise<Map<string, AccessVerdict>> {
     const groups = new Map<string, Connection[]>();
     for (const [ws, set] of byWorkspace) {
       if (workspaceId && ws !== workspaceId) continue;
       for (const conn of set) {
+        if (onlyUsers && !onlyUsers.has(conn.user!.id)) continue;
         const key = `${ws}:${conn.user!.id}`;
         const list = groups.get(key);
         if (list) list.push(conn);
         else groups.set(key, [conn]);
       }
     }
+    // One batched statement per workspace (checkAccessMany: each user checked as that user, under RLS).
     const verdicts = new Map<string, AccessVerdict>();
-    const work = [...groups.entries()];
-    const worker = async () => {
-      for (let next = work.shift(); next; next = work.shift()) {
-        const [key, conns] = next;
-        const { id: userId, workspaceId: ws } = conns[0]!.user!;
-        const projects = conns.flatMap((c) => [...c.rooms]);
-        if (alsoProject) projects.push(alsoProject);
-        const verdict = await checkAccess(db, userId, ws, projects);
-        verdicts.set(key, verdict);
-        applyVerdict(conns, verdict, new Set(projects));
+    const byWs = new Map<string, Array<{ key: string; userId: string; conns: Connection[]; projects: string[] }>>();
+    for (const [key, conns] of groups) {
+      const { id: userId, workspaceId: ws } = conns[0]!.user!;
+      const projects = conns.flatMap((c) => [...c.rooms]);
+      if (alsoProject) projects.push(alsoProject);
+      const list = byWs.get(ws);
+      const item = { key, userId, conns, projects };
+      if (list) list.push(item);
+      else byWs.set(ws, [item]);
+    }
+    for (const [ws, items] of byWs) {
+      const answers = await checkAccessMany(db, ws, new Map(items.map((i) => [i.userId, i.projects])));
+      for (const item of items) {
+        const verdict = answers.get(item.userId)!;
+        verdicts.set(item.key, verdict);
+        applyVerdict(item.conns, verdict, new Set(item.projects));
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(4, work.length) }, worker));
+    }
     return verdicts;
   }
 
@@ -439,18 +471,26 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       const now = Date.now();
       cluster.sweep(now);
       await closeEndedSessions();
-      for (const ws of epochs.keys()) if (!byWorkspace.has(ws)) epochs.delete(ws);
+      for (const ws of fresh.keys()) if (!byWorkspace.has(ws)) fresh.delete(ws);
       for (const ws of lastFull.keys()) if (!byWorkspace.has(ws)) lastFull.delete(ws);
       const work = [...byWorkspace.keys()];
       const worker = async () => {
         for (let ws = work.shift(); ws; ws = work.shift()) {
-          const epoch = epochs.get(ws);
+          // Who was admitted before this fingerprint was read: its checks are vouched for after this tick.
+          const admitted = new Map(fresh.get(ws) ?? []);
           const fingerprint = await accessFingerprint(db, ws);
           const last = lastFull.get(ws);
           log.trace({ workspaceId: ws, fingerprint, last: last?.fingerprint }, 'access fingerprint');
-          if (last && last.fingerprint === fingerprint && Date.now() - last.at < fullRecheckMs) continue;
-          await recheck(ws);
-          if (epochs.get(ws) === epoch) lastFull.set(ws, { fingerprint, at: Date.now() });
+          if (last && last.fingerprint === fingerprint && Date.now() - last.at < fullRecheckMs) {
+            if (admitted.size > 0) await recheck(ws, undefined, new Set(admitted.keys()));
+          } else {
+            await recheck(ws);
+            lastFull.set(ws, { fingerprint, at: Date.now() });
+          }
+          // Vouched for — unless admitted again meanwhile (then the next tick checks them again).
+          const still = fresh.get(ws);
+          for (const [userId, seq] of admitted) if (still?.get(userId) === seq) still.delete(userId);
+          if (still?.size === 0) fresh.delete(ws);
         }
       };
       await Promise.all(Array.from({ length: Math.min(4, work.length) }, worker));
@@ -477,7 +517,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
 
   /** Sends one frame to every open socket of the workspace that `include` accepts. */
   function sendToWorkspace(workspaceId: string, message: ServerMessage, include: (conn: Connection) => boolean = () => true): number {
-    const frame = JSON.stringify(message);
+    const frame = textFrame(JSON.stringify(message));
     let sent = 0;
     for (const conn of byWorkspace.get(workspaceId) ?? []) {
       if (conn.closed || !include(conn)) continue;
@@ -583,7 +623,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
    */
   function onListenRestored(reason: RestoreReason): void {
     let told = 0;
-    const frame = JSON.stringify({ type: 'resync', reason: 'listen_restored' } satisfies ServerMessage);
+    const frame = textFrame(JSON.stringify({ type: 'resync', reason: 'listen_restored' } satisfies ServerMessage));
     for (const conn of connections.values()) {
       if (!conn.user || conn.closed) continue;
       send(conn, frame);
@@ -640,8 +680,13 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       await cluster.start(clusterHooks);
       subscription.start();
       recheckTimer = setInterval(() => void periodicRecheck(), recheckMs);
+      // Each socket is pinged once per heartbeatMs, in HEARTBEAT_SLICES slices spread over the period
+      // (10,000 pings in one loop held the event loop ~100 ms, delaying whatever event arrived then).
+      let slice = 0;
       heartbeatTimer = setInterval(() => {
+        slice = (slice + 1) % HEARTBEAT_SLICES;
         for (const conn of connections.values()) {
+          if (conn.slot !== slice) continue;
           if (!conn.alive) {
             conn.ws.terminate();
             continue;
@@ -649,7 +694,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
           conn.alive = false;
           conn.ws.ping();
         }
-      }, heartbeatMs);
+      }, heartbeatMs / HEARTBEAT_SLICES);
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(options.port, options.host, () => resolve());
@@ -670,6 +715,9 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
         new Promise((r) => setTimeout(r, 2000).unref()),
       ]);
       for (const ws of sockets) ws.terminate();
+      // Our users' leaves go out to the other instances before `bye` (which drops them anyway).
+      presence.flushAll();
+      presence.stop();
       await subscription.stop();
       await cluster.stop().catch((err: unknown) => log.warn({ err }, 'cluster adapter stop failed'));
       await eventChain;
@@ -677,7 +725,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
 
-    stats: () => ({ connections: connections.size, rooms: rooms.size, listening: subscription.listening() }),
+    stats: () => ({ connections: connections.size, rooms: rooms.size, listening: subscription.listening(), presenceFrames: presence.stats().presenceFrames }),
   };
 }
 

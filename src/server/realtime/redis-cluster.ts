@@ -4,17 +4,16 @@
  *  - Ticket nonces: `SET kanso:realtime:nonce:<nonce> 1 PX <until exp> NX` — the first instance wins,
  *    a replay on any instance is refused (4401). If Redis is unreachable the claim fails and the
  *    connection is closed (fail closed), never opened unchecked.
- *  - Presence: each instance publishes its sockets' presence changes on `kanso:realtime:presence`
- *    (JSON `{ i: <instance id>, t, … }`) and applies the others'. A starting instance asks for a
- *    full state (`sync`); every instance says `hello` every `heartbeatMs`, and the entries of one not
- *    heard from for 3 heartbeats (crashed) are dropped (`presence_left` to the local rooms); a
- *    stopping instance says `bye`.
+ *  - Presence: each instance publishes its users' per-room aggregates on `kanso:realtime:presence`
+ *    (JSON `{ i: <instance id>, t:'presence', workspaceId, projectId, upsert, left }`, one message per
+ *    room per flush window — ADR 0015) and merges the others' (./presence.ts). A starting instance
+ *    asks for a full state (`sync`); every instance says `hello` every `heartbeatMs`, and the users of
+ *    one not heard from for 3 heartbeats (crashed) leave its rooms; a stopping instance says `bye`.
  *  - Only presence travels here. Events come from PostgreSQL LISTEN in every instance, and access is
  *    checked locally; a remote presence entry reaches only local sockets already in that room.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { PresenceEntry } from '@/lib/realtime-protocol';
 import type { Logger } from '@/server/platform/logger';
 import type { Cluster, ClusterHooks, PresenceWire } from './cluster';
 
@@ -46,25 +45,20 @@ export function createRedisCluster(options: RedisClusterOptions): Cluster {
 
   let hooks: ClusterHooks | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
-  /** Remote instance → when last heard, and its presence entries (`<projectId>\n<connectionId>` → workspace). */
-  const remotes = new Map<string, { seen: number; entries: Map<string, { workspaceId: string; projectId: string; connectionId: string }> }>();
+  /** Remote instance → when last heard. */
+  const remotes = new Map<string, number>();
 
   function send(wire: Wire): void {
     command.publish(PRESENCE_CHANNEL, JSON.stringify(wire)).catch((err: unknown) => log.warn({ err }, 'redis publish failed'));
   }
 
-  function remote(id: string) {
-    let entry = remotes.get(id);
-    if (!entry) remotes.set(id, (entry = { seen: Date.now(), entries: new Map() }));
-    entry.seen = Date.now();
-    return entry;
+  function remote(id: string): void {
+    remotes.set(id, Date.now());
   }
 
   function forget(id: string): void {
-    const gone = remotes.get(id);
-    if (!gone) return;
-    remotes.delete(id);
-    for (const e of gone.entries.values()) hooks?.onRemoteLeft(id, e.workspaceId, e.projectId, e.connectionId);
+    if (!remotes.delete(id)) return;
+    hooks?.onRemoteGone(id);
   }
 
   function onMessage(channel: string, raw: string): void {
@@ -88,15 +82,9 @@ export function createRedisCluster(options: RedisClusterOptions): Cluster {
         forget(wire.i);
         return;
       case 'presence': {
-        const from = remote(wire.i);
-        if (wire.kind === 'upsert') {
-          const entry: PresenceEntry = wire.entry;
-          from.entries.set(`${wire.projectId}\n${entry.connectionId}`, { workspaceId: wire.workspaceId, projectId: wire.projectId, connectionId: entry.connectionId });
-          hooks.onRemoteUpsert(wire.i, wire.workspaceId, wire.projectId, entry);
-        } else {
-          from.entries.delete(`${wire.projectId}\n${wire.connectionId}`);
-          hooks.onRemoteLeft(wire.i, wire.workspaceId, wire.projectId, wire.connectionId);
-        }
+        remote(wire.i);
+        if (!Array.isArray(wire.upsert) || !Array.isArray(wire.left)) return;
+        hooks.onRemotePresence(wire.i, { workspaceId: wire.workspaceId, projectId: wire.projectId, upsert: wire.upsert, left: wire.left });
         return;
       }
     }
@@ -128,7 +116,7 @@ export function createRedisCluster(options: RedisClusterOptions): Cluster {
       await command.quit().catch(() => command.disconnect());
     },
     sweep(now) {
-      for (const [id, r] of remotes) if (now - r.seen > 3 * heartbeatMs) forget(id);
+      for (const [id, seen] of remotes) if (now - seen > 3 * heartbeatMs) forget(id);
     },
   };
 }
