@@ -11,9 +11,14 @@
  * It runs neither migrations nor PostgreSQL: it takes DATABASE_URL (run `npm run db:migrate`
  * first; readiness answers 503 naming a pending migration). Several instances may run side by side.
  *
+ * API calls (`/api/trpc/*`) take the direct API path (scripts/lib/api-server.ts, ADR 0018): the
+ * same tRPC handler and edge policy as under Next, without Next's request pipeline.
+ *
  *   PORT (3000)  KANSO_HOST (all interfaces)  KANSO_SHUTDOWN_GRACE_MS (10000)
+ *   KANSO_API_DIRECT (true; false: Next serves the API too, through its route handler)
  */
 import { createServer } from 'node:http';
+import { register } from 'node:module';
 import { makeDrainable } from './lib/http-drain';
 import { shutdownGraceMs } from './lib/shutdown';
 
@@ -26,6 +31,11 @@ const { createLogger } = await import('../src/server/platform/logger');
 // from here on (stack traces built while serving are not mapped through Next's chunk source maps).
 process.setSourceMapsEnabled(false);
 const { default: next } = await import('next');
+// The direct API path loads the server modules itself (outside Next's bundle): `server-only` is a
+// no-op here, as it is in Next's server build.
+const apiDirect = process.env.KANSO_API_DIRECT !== 'false';
+register('./lib/server-only-hooks.mjs', import.meta.url);
+const api = apiDirect ? await import('./lib/api-server') : null;
 
 const log = createLogger({ service: 'kanso-web' });
 const port = Number(process.env.PORT ?? 3000);
@@ -49,7 +59,8 @@ await app.prepare();
 const handle = app.getRequestHandler();
 
 const server = createServer((req, res) => {
-  handle(req, res).catch((err: unknown) => {
+  const served = api?.isApiRequest(req.url) ? api.serveApi(req, res) : handle(req, res);
+  served.catch((err: unknown) => {
     log.error({ err, url: req.url }, 'request handler failed');
     if (!res.headersSent) res.statusCode = 500;
     res.end();
