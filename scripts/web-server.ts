@@ -19,6 +19,7 @@
  */
 import { createServer } from 'node:http';
 import { register } from 'node:module';
+import { isApiRequest } from './lib/api-path';
 import { makeDrainable } from './lib/http-drain';
 import { shutdownGraceMs } from './lib/shutdown';
 
@@ -30,12 +31,12 @@ const { createLogger } = await import('../src/server/platform/logger');
 // tsx turns Node's source-map support on; `next start` runs without it, and so does this server
 // from here on (stack traces built while serving are not mapped through Next's chunk source maps).
 process.setSourceMapsEnabled(false);
-const { default: next } = await import('next');
-// The direct API path loads the server modules itself (outside Next's bundle): `server-only` is a
-// no-op here, as it is in Next's server build.
-const apiDirect = process.env.KANSO_API_DIRECT !== 'false';
+// The direct API path loads the server modules itself (outside Next's bundle; `server-only` is a
+// no-op here, as it is in Next's server build), while Next prepares.
 register('./lib/server-only-hooks.mjs', import.meta.url);
-const api = apiDirect ? await import('./lib/api-server') : null;
+const apiLoading = process.env.KANSO_API_DIRECT === 'false' ? null : import('./lib/api-server');
+apiLoading?.catch(() => {}); // awaited (and thrown) below, once Next is prepared
+const { default: next } = await import('next');
 
 const log = createLogger({ service: 'kanso-web' });
 const port = Number(process.env.PORT ?? 3000);
@@ -56,10 +57,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal
 
 const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? 'localhost', port });
 await app.prepare();
+const api = apiLoading ? await apiLoading : null;
 const handle = app.getRequestHandler();
 
 const server = createServer((req, res) => {
-  const served = api?.isApiRequest(req.url) ? api.serveApi(req, res) : handle(req, res);
+  const served = api && isApiRequest(req.url) ? api.serveApi(req, res) : handle(req, res);
   served.catch((err: unknown) => {
     log.error({ err, url: req.url }, 'request handler failed');
     if (!res.headersSent) res.statusCode = 500;

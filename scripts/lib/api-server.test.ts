@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET, POST } from '@/app/api/trpc/[trpc]/route';
 import { edgeResponseHeaders } from '@/server/platform/edge';
 import { callerAs, makeUser, makeWorkspace } from '../../test/support/trpc';
-import { isApiRequest, serveApi } from './api-server';
+import { isApiRequest } from './api-path';
+import { serveApi } from './api-server';
 
 let server: Server;
 let base: string;

@@ -13,11 +13,6 @@ import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import { handleTrpcRequest } from '@/server/api/http';
 import { edgeRequestId, edgeResponseHeaders } from '@/server/platform/edge';
 
-/** Whether the web process serves this request on the direct API path. */
-export function isApiRequest(url: string | undefined): boolean {
-  return url !== undefined && url.startsWith('/api/trpc/');
-}
-
 /** Serves one API request: edge policy, the tRPC handler, the response written in one piece. */
 export async function serveApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = edgeRequestId(req.headers['x-request-id'] as string | undefined);
