@@ -49,7 +49,8 @@ function unpackBefore(): string {
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
   // The load driver (and the helpers it uses) as of this checkout.
   mkdirSync(path.join(dir, 'bench/lib'), { recursive: true });
-  for (const file of ['bench/lib/db-load.ts', 'bench/lib/cli.ts', 'bench/lib/register.mjs', 'bench/lib/server-only-hooks.mjs']) {
+  mkdirSync(path.join(dir, 'scripts/lib'), { recursive: true });
+  for (const file of ['bench/lib/db-load.ts', 'bench/lib/cli.ts', 'bench/lib/register.mjs', 'scripts/lib/server-only-hooks.mjs']) {
     copyFileSync(path.join(root, file), path.join(dir, file));
   }
   return dir;

@@ -11,9 +11,15 @@
  * It runs neither migrations nor PostgreSQL: it takes DATABASE_URL (run `npm run db:migrate`
  * first; readiness answers 503 naming a pending migration). Several instances may run side by side.
  *
+ * API calls (`/api/trpc/*`) take the direct API path (scripts/lib/api-server.ts, ADR 0018): the
+ * same tRPC handler and edge policy as under Next, without Next's request pipeline.
+ *
  *   PORT (3000)  KANSO_HOST (all interfaces)  KANSO_SHUTDOWN_GRACE_MS (10000)
+ *   KANSO_API_DIRECT (true; false: Next serves the API too, through its route handler)
  */
 import { createServer } from 'node:http';
+import { register } from 'node:module';
+import { isApiRequest } from './lib/api-path';
 import { makeDrainable } from './lib/http-drain';
 import { shutdownGraceMs } from './lib/shutdown';
 
@@ -25,6 +31,11 @@ const { createLogger } = await import('../src/server/platform/logger');
 // tsx turns Node's source-map support on; `next start` runs without it, and so does this server
 // from here on (stack traces built while serving are not mapped through Next's chunk source maps).
 process.setSourceMapsEnabled(false);
+// The direct API path loads the server modules itself (outside Next's bundle; `server-only` is a
+// no-op here, as it is in Next's server build), while Next prepares.
+register('./lib/server-only-hooks.mjs', import.meta.url);
+const apiLoading = process.env.KANSO_API_DIRECT === 'false' ? null : import('./lib/api-server');
+apiLoading?.catch(() => {}); // awaited (and thrown) below, once Next is prepared
 const { default: next } = await import('next');
 
 const log = createLogger({ service: 'kanso-web' });
@@ -46,10 +57,12 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal
 
 const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? 'localhost', port });
 await app.prepare();
+const api = apiLoading ? await apiLoading : null;
 const handle = app.getRequestHandler();
 
 const server = createServer((req, res) => {
-  handle(req, res).catch((err: unknown) => {
+  const served = api && isApiRequest(req.url) ? api.serveApi(req, res) : handle(req, res);
+  served.catch((err: unknown) => {
     log.error({ err, url: req.url }, 'request handler failed');
     if (!res.headersSent) res.statusCode = 500;
     res.end();

@@ -5,18 +5,16 @@
 import createIntlMiddleware from 'next-intl/middleware';
 import { NextResponse, type NextRequest } from 'next/server';
 import { routing, isLocale } from '@/i18n/routing';
-import { securityHeaders } from '@/server/platform/security-headers';
+import { edgeRequestId, edgeResponseHeaders } from '@/server/platform/edge';
 
 const handleI18nRouting = createIntlMiddleware(routing);
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 /** Paths under /[locale]/ that need a session; the page itself validates the session row. */
 const PROTECTED = /^\/(?:w|onboarding|account)(?:\/|$)/;
 const SESSION_COOKIES = ['kanso.session', '__Secure-kanso.session'];
 
 export function proxy(request: NextRequest) {
-  const incoming = request.headers.get('x-request-id');
-  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  const requestId = edgeRequestId(request.headers.get('x-request-id'));
   request.headers.set('x-request-id', requestId);
   const { pathname } = request.nextUrl;
 
@@ -37,10 +35,7 @@ export function proxy(request: NextRequest) {
     }
   }
 
-  response.headers.set('x-request-id', requestId);
-  for (const [name, value] of Object.entries(securityHeaders(process.env.NODE_ENV === 'production'))) {
-    response.headers.set(name, value);
-  }
+  for (const [name, value] of Object.entries(edgeResponseHeaders(requestId))) response.headers.set(name, value);
   return response;
 }
 

@@ -1,2 +1,2 @@
 import { register } from 'node:module';
-register('./server-only-hooks.mjs', import.meta.url);
+register('../../scripts/lib/server-only-hooks.mjs', import.meta.url);

@@ -1,44 +1,6 @@
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { appRouter } from '@/server/api/root';
-import { createContext, isSecureRequest, parseCookies, type CookieJar } from '@/server/api/trpc';
-import { withRequestId } from '@/server/platform/request-context';
-import { retryAfterOf } from '@/server/api/errors';
+import { handleTrpcRequest } from '@/server/api/http';
 
-/** Cookies read from the request, written as Set-Cookie headers on the response. */
-function cookieJar(req: Request, resHeaders: Headers, secure: boolean): CookieJar {
-  const incoming = parseCookies(req.headers.get('cookie'));
-  const serialise = (name: string, value: string, attrs: string[]) =>
-    [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : []), ...attrs].join('; ');
-  return {
-    get: (name) => incoming.get(name),
-    set: (name, value, options) =>
-      resHeaders.append(
-        'set-cookie',
-        serialise(name, value, [
-          ...(options.expires ? [`Expires=${options.expires.toUTCString()}`] : []),
-          ...(options.maxAge !== undefined ? [`Max-Age=${options.maxAge}`] : []),
-        ]),
-      ),
-    delete: (name) => resHeaders.append('set-cookie', serialise(name, '', ['Max-Age=0'])),
-  };
-}
-
-/** Every call of the request (and every log line of it) carries the proxy's request id. */
-const handler = withRequestId((req: Request) =>
-  fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req,
-    router: appRouter,
-    createContext: ({ resHeaders }) => {
-      const secure = isSecureRequest(req.headers, req.url);
-      return createContext({ headers: req.headers, cookies: cookieJar(req, resHeaders, secure), secure });
-    },
-    // 503s say when to come back (RFC 9110 §10.2.3); a batch answers with the longest wait of its calls.
-    responseMeta: ({ errors }) => {
-      const seconds = retryAfterOf(errors);
-      return seconds === undefined ? {} : { headers: new Headers({ 'retry-after': String(seconds) }) };
-    },
-  }),
-);
-
-export { handler as GET, handler as POST };
+// The handler lives in src/server/api/http.ts: the production web process serves the same one
+// without Next's request pipeline (scripts/lib/api-server.ts, ADR 0018).
+export const GET = handleTrpcRequest;
+export const POST = handleTrpcRequest;
