@@ -9,8 +9,14 @@
  * in a fresh headless Chromium context (cold cache, service workers blocked). Every JavaScript
  * response until the network is idle — the HTML's scripts and the chunks fetched while hydrating —
  * is counted once; its bytes are gzipped here (level 9) so the figure does not depend on the
- * server's compression. Prints a table and exits 1 when a route is over its budget (or cannot be
- * measured). Inline scripts (the RSC payload in the HTML) are not JS files and not counted.
+ * server's compression. KiB = 1024 bytes. Prints a table and exits 1 when a route is over its
+ * budget (or cannot be measured). Inline scripts (the RSC payload in the HTML) are not JS files and
+ * are not counted.
+ *
+ * The budget is the route's own first load: each route is loaded a second time with the router's
+ * prefetches of OTHER routes (the `next-router-prefetch` requests a visible <Link> makes once the
+ * page is idle, and the chunks their payloads name) refused, and that figure is the one compared.
+ * The first figure, prefetches included, is printed beside it ("+prefetch").
  *
  * Ports (override with env): app CHECK_BUNDLE_PORT=3600, sidecar CHECK_BUNDLE_REALTIME_PORT=3601,
  * PostgreSQL CHECK_BUNDLE_PG_PORT=54355. Loopback only; the app is stopped at the end.
@@ -72,11 +78,24 @@ export interface ScriptFile {
 export interface RouteResult {
   name: string;
   path: string;
+  /** The route's own first-load JS (other routes' prefetches refused): what the budget is about. */
   files: ScriptFile[];
   bytes: number;
   gzip: number;
+  /** Everything fetched until idle with the router's prefetches allowed (gzip bytes). */
+  withPrefetchGzip: number;
+  withPrefetchFiles: number;
   budgetKiB?: number;
   error?: string;
+}
+
+interface Load {
+  files: ScriptFile[];
+}
+
+/** A request the App Router makes to prefetch another route (its RSC payload). */
+function isRouterPrefetch(headers: Record<string, string>): boolean {
+  return headers['next-router-prefetch'] !== undefined || headers['next-router-segment-prefetch'] !== undefined;
 }
 
 const kib = (bytes: number) => bytes / 1024;
@@ -114,9 +133,10 @@ async function stopApp(app: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Loads `path` in a fresh context and sums the JS it fetched until the network was idle. */
-export async function measure(browser: Browser, name: string, path: string, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>): Promise<RouteResult> {
+/** Loads `path` in a fresh context and lists the JS it fetched until the network was idle. */
+async function load(browser: Browser, path: string, storageState: StorageState | undefined, prefetch: boolean): Promise<Load> {
   const context = await browser.newContext({ baseURL: APP_URL, serviceWorkers: 'block', storageState, locale: 'en-US' });
+  if (!prefetch) await context.route('**/*', (route) => (isRouterPrefetch(route.request().headers()) ? route.abort('aborted') : route.fallback()));
   const page = await context.newPage();
   const pending: Promise<void>[] = [];
   const files = new Map<string, ScriptFile>();
@@ -143,23 +163,35 @@ export async function measure(browser: Browser, name: string, path: string, stor
     await page.waitForTimeout(1_000);
     await page.waitForLoadState('networkidle');
     await Promise.all(pending);
-    const list = [...files.values()].sort((a, b) => b.gzip - a.gzip);
-    return {
-      name,
-      path,
-      files: list,
-      bytes: list.reduce((n, f) => n + f.bytes, 0),
-      gzip: list.reduce((n, f) => n + f.gzip, 0),
-      budgetKiB: BUDGETS_KIB[name],
-    };
-  } catch (error) {
-    return { name, path, files: [], bytes: 0, gzip: 0, budgetKiB: BUDGETS_KIB[name], error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+    return { files: [...files.values()].sort((a, b) => b.gzip - a.gzip) };
   } finally {
     await context.close();
   }
 }
 
-async function signIn(browser: Browser): Promise<{ state: Awaited<ReturnType<BrowserContext['storageState']>>; projectPath: string }> {
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+/** The route's own first-load JS (prefetches of other routes refused) and, for comparison, with them. */
+export async function measure(browser: Browser, name: string, path: string, storageState?: StorageState): Promise<RouteResult> {
+  try {
+    const own = await load(browser, path, storageState, false);
+    const all = await load(browser, path, storageState, true);
+    return {
+      name,
+      path,
+      files: own.files,
+      bytes: own.files.reduce((n, f) => n + f.bytes, 0),
+      gzip: own.files.reduce((n, f) => n + f.gzip, 0),
+      withPrefetchGzip: all.files.reduce((n, f) => n + f.gzip, 0),
+      withPrefetchFiles: all.files.length,
+      budgetKiB: BUDGETS_KIB[name],
+    };
+  } catch (error) {
+    return { name, path, files: [], bytes: 0, gzip: 0, withPrefetchGzip: 0, withPrefetchFiles: 0, budgetKiB: BUDGETS_KIB[name], error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+  }
+}
+
+async function signIn(browser: Browser): Promise<{ state: StorageState; projectPath: string }> {
   const context = await browser.newContext({ baseURL: APP_URL, serviceWorkers: 'block', locale: 'en-US' });
   const page = await context.newPage();
   try {
@@ -185,17 +217,22 @@ async function signIn(browser: Browser): Promise<{ state: Awaited<ReturnType<Bro
 }
 
 function printTable(results: RouteResult[]): void {
+  const header = ['route', 'path', 'files', 'raw KiB', 'gzip KiB', 'budget', '+prefetch', 'result'];
   const rows = results.map((r) => {
     const status = r.error ? `ERROR: ${r.error}` : r.budgetKiB === undefined ? '(no budget)' : kib(r.gzip) <= r.budgetKiB ? 'ok' : 'OVER BUDGET';
-    return [r.name, r.path, r.error ? '-' : String(r.files.length), r.error ? '-' : kib(r.bytes).toFixed(1), r.error ? '-' : kib(r.gzip).toFixed(1), r.budgetKiB === undefined ? '-' : String(r.budgetKiB), status];
+    if (r.error) return [r.name, r.path, '-', '-', '-', r.budgetKiB === undefined ? '-' : String(r.budgetKiB), '-', status];
+    const prefetch = `${kib(r.withPrefetchGzip).toFixed(1)} (${r.withPrefetchFiles})`;
+    return [r.name, r.path, String(r.files.length), kib(r.bytes).toFixed(1), kib(r.gzip).toFixed(1), r.budgetKiB === undefined ? '-' : String(r.budgetKiB), prefetch, status];
   });
-  const header = ['route', 'path', 'files', 'raw KiB', 'gzip KiB', 'budget', 'result'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (i === 6 ? 0 : (row[i] ?? '').length))));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 6 ? c : i >= 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
+  const last = header.length - 1;
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (i === last ? 0 : (row[i] ?? '').length))));
+  const line = (cells: string[]) => cells.map((c, i) => (i === last ? c : i >= 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
   console.log();
   console.log(line(header));
-  console.log(line(widths.map((w, i) => (i === 6 ? '------' : '-'.repeat(w)))));
+  console.log(line(widths.map((w, i) => (i === last ? '------' : '-'.repeat(w)))));
   for (const row of rows) console.log(line(row));
+  console.log("gzip KiB: the route's own first-load JS (gzip -9, KiB = 1024 B), compared with the budget;");
+  console.log("+prefetch: gzip KiB (files) with the router's idle-time prefetches of linked routes allowed.");
   console.log();
 }
 

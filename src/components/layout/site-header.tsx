@@ -2,6 +2,7 @@ import { getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { Link } from '@/i18n/navigation';
 import { LocaleSwitcher } from './locale-switcher';
+import { SignedInLocaleSwitcher } from './signed-in-locale-switcher';
 import { ThemeToggle } from './theme-toggle';
 
 export async function SiteHeader({ signedIn, children }: { signedIn: boolean; children?: ReactNode }) {
@@ -14,7 +15,7 @@ export async function SiteHeader({ signedIn, children }: { signedIn: boolean; ch
         </Link>
         {/* min-w-0: on a phone the workspace name gives way (truncates) rather than pushing the row off-screen. */}
         <div className="flex min-w-0 flex-1 items-center gap-2">{children}</div>
-        <LocaleSwitcher signedIn={signedIn} />
+        {signedIn ? <SignedInLocaleSwitcher /> : <LocaleSwitcher />}
         <ThemeToggle />
       </div>
     </header>
