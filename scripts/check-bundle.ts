@@ -16,16 +16,18 @@
  * The budget is the route's own first load: each route is loaded a second time with the router's
  * prefetches of OTHER routes (the `next-router-prefetch` requests a visible <Link> makes once the
  * page is idle, and the chunks their payloads name) refused, and that figure is the one compared.
- * The first figure, prefetches included, is printed beside it ("+prefetch").
+ * The first figure, prefetches included, is printed beside it ("+prefetch"). Chunks a page fetches
+ * on purpose once it is idle (src/lib/warm-up.ts: after its `kanso:warm-up` performance mark, e.g.
+ * the board's task dialog, kept ready for offline use) are not first-load JS either; they are
+ * listed in the "warm-up" column.
  *
  * Ports (override with env): app CHECK_BUNDLE_PORT=3600, sidecar CHECK_BUNDLE_REALTIME_PORT=3601,
  * PostgreSQL CHECK_BUNDLE_PG_PORT=54355. Loopback only; the app is stopped at the end.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext } from '@playwright/test';
+import type { Browser } from '@playwright/test';
+import { DEMO, hasBuild, launchChromium, signInDemo, startBuiltApp, type StorageState } from './lib/built-app';
 
 /** Budgets in KiB of gzipped JS (SPEC PERF-3); routes without one are reported only. */
 export const BUDGETS_KIB: Record<string, number> = { landing: 150, board: 250 };
@@ -39,35 +41,12 @@ const REALTIME_PORT = port('CHECK_BUNDLE_REALTIME_PORT', 3601);
 const PG_PORT = port('CHECK_BUNDLE_PG_PORT', 54355);
 const DATA_DIR = '.data/check-bundle';
 const APP_URL = `http://localhost:${APP_PORT}`;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-/** The demo account of src/server/db/seed.ts (DEMO_USER), created by `db:seed`. */
-const DEMO = { email: 'demo@kanso.localhost', password: 'kanso-demo-2026', workspace: 'acme' };
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
 const jsonOut = args.find((a) => a.startsWith('--json='))?.slice('--json='.length);
 
 const log = (line: string) => console.log(`[check-bundle] ${line}`);
-
-const APP_ENV: Record<string, string> = {
-  NODE_ENV: 'production',
-  PORT: String(APP_PORT),
-  APP_URL,
-  AUTH_TRUST_HOST: 'true',
-  AUTH_SECRET: `check-bundle-only-${randomBytes(24).toString('base64url')}`,
-  // Production refuses to start without SMTP; nothing is mailed here.
-  SMTP_URL: 'smtp://127.0.0.1:2569',
-  MAIL_FROM: 'Kanso <no-reply@kanso.test>',
-  KANSO_DATA_DIR: DATA_DIR,
-  DATABASE_URL: '',
-  DATABASE_ADMIN_URL: '',
-  EMBEDDED_PG_PORT: String(PG_PORT),
-  REALTIME_PORT: String(REALTIME_PORT),
-  KANSO_HOST: '127.0.0.1',
-  DEV_MAILBOX: 'false',
-  LOG_LEVEL: 'warn',
-};
 
 export interface ScriptFile {
   url: string;
@@ -82,6 +61,8 @@ export interface RouteResult {
   files: ScriptFile[];
   bytes: number;
   gzip: number;
+  /** Chunks fetched on purpose after the page was idle (warm-ups), not part of the first load. */
+  warmUp: ScriptFile[];
   /** Everything fetched until idle with the router's prefetches allowed (gzip bytes). */
   withPrefetchGzip: number;
   withPrefetchFiles: number;
@@ -91,7 +72,12 @@ export interface RouteResult {
 
 interface Load {
   files: ScriptFile[];
+  /** Fetched after the page's warm-up mark (src/lib/warm-up.ts). */
+  warmUp: ScriptFile[];
 }
+
+/** The performance mark of src/lib/warm-up.ts. */
+const WARM_UP_MARK = 'kanso:warm-up';
 
 /** A request the App Router makes to prefetch another route (its RSC payload). */
 function isRouterPrefetch(headers: Record<string, string>): boolean {
@@ -99,39 +85,6 @@ function isRouterPrefetch(headers: Record<string, string>): boolean {
 }
 
 const kib = (bytes: number) => bytes / 1024;
-
-async function waitForReady(app: ChildProcess, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (app.exitCode !== null) throw new Error(`the app exited with code ${app.exitCode} before it was ready`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${APP_PORT}/api/health/ready`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`the app did not become ready on port ${APP_PORT} within ${timeoutMs / 1000} s`);
-}
-
-function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, { stdio: ['ignore', 'inherit', 'inherit'], env });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${commandArgs.join(' ')} exited with ${code}`))));
-  });
-}
-
-async function stopApp(app: ChildProcess): Promise<void> {
-  if (app.exitCode !== null || app.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => app.once('exit', () => resolve()));
-  // The launcher stops Next and the sidecar, then PostgreSQL; a SIGKILL would orphan PostgreSQL.
-  process.kill(-app.pid, 'SIGTERM');
-  const timer = setTimeout(() => app.pid !== undefined && app.exitCode === null && process.kill(-app.pid, 'SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Loads `path` in a fresh context and lists the JS it fetched until the network was idle. */
 async function load(browser: Browser, path: string, storageState: StorageState | undefined, prefetch: boolean): Promise<Load> {
@@ -163,13 +116,18 @@ async function load(browser: Browser, path: string, storageState: StorageState |
     await page.waitForTimeout(1_000);
     await page.waitForLoadState('networkidle');
     await Promise.all(pending);
-    return { files: [...files.values()].sort((a, b) => b.gzip - a.gzip) };
+    const late = new Set(
+      await page.evaluate((mark) => {
+        const at = performance.getEntriesByName(mark)[0]?.startTime;
+        return at === undefined ? [] : performance.getEntriesByType('resource').filter((e) => e.startTime >= at).map((e) => e.name);
+      }, WARM_UP_MARK),
+    );
+    const all = [...files.values()].sort((a, b) => b.gzip - a.gzip);
+    return { files: all.filter((f) => !late.has(f.url)), warmUp: all.filter((f) => late.has(f.url)) };
   } finally {
     await context.close();
   }
 }
-
-type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
 /** The route's own first-load JS (prefetches of other routes refused) and, for comparison, with them. */
 export async function measure(browser: Browser, name: string, path: string, storageState?: StorageState): Promise<RouteResult> {
@@ -180,49 +138,26 @@ export async function measure(browser: Browser, name: string, path: string, stor
       name,
       path,
       files: own.files,
+      warmUp: own.warmUp,
       bytes: own.files.reduce((n, f) => n + f.bytes, 0),
       gzip: own.files.reduce((n, f) => n + f.gzip, 0),
-      withPrefetchGzip: all.files.reduce((n, f) => n + f.gzip, 0),
-      withPrefetchFiles: all.files.length,
+      withPrefetchGzip: [...all.files, ...all.warmUp].reduce((n, f) => n + f.gzip, 0),
+      withPrefetchFiles: all.files.length + all.warmUp.length,
       budgetKiB: BUDGETS_KIB[name],
     };
   } catch (error) {
-    return { name, path, files: [], bytes: 0, gzip: 0, withPrefetchGzip: 0, withPrefetchFiles: 0, budgetKiB: BUDGETS_KIB[name], error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
-  }
-}
-
-async function signIn(browser: Browser): Promise<{ state: StorageState; projectPath: string }> {
-  const context = await browser.newContext({ baseURL: APP_URL, serviceWorkers: 'block', locale: 'en-US' });
-  const page = await context.newPage();
-  try {
-    await page.goto('/en/sign-in', { waitUntil: 'networkidle' });
-    const form = page.getByTestId('sign-in-form');
-    // Acting before hydration would submit the bare HTML form.
-    await page.waitForFunction(() => {
-      const el = document.querySelector('[data-testid="sign-in-form"]');
-      return Boolean(el && Object.keys(el).some((key) => key.startsWith('__reactProps$')));
-    });
-    await form.locator('input#email').fill(DEMO.email);
-    await form.locator('input#password').fill(DEMO.password);
-    await form.locator('button[type="submit"]').click();
-    await page.waitForURL(/\/en\/w\/[^/?#]+/, { timeout: 30_000 });
-    await page.goto(`/en/w/${DEMO.workspace}`, { waitUntil: 'networkidle' });
-    const card = page.locator('[data-testid="project-card"]').first();
-    const projectId = await card.getAttribute('data-project-id', { timeout: 15_000 });
-    if (!projectId) throw new Error('the demo workspace shows no project card');
-    return { state: await context.storageState(), projectPath: `/en/w/${DEMO.workspace}/p/${projectId}` };
-  } finally {
-    await context.close();
+    return { name, path, files: [], warmUp: [], bytes: 0, gzip: 0, withPrefetchGzip: 0, withPrefetchFiles: 0, budgetKiB: BUDGETS_KIB[name], error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
   }
 }
 
 function printTable(results: RouteResult[]): void {
-  const header = ['route', 'path', 'files', 'raw KiB', 'gzip KiB', 'budget', '+prefetch', 'result'];
+  const header = ['route', 'path', 'files', 'raw KiB', 'gzip KiB', 'budget', 'warm-up', '+prefetch', 'result'];
   const rows = results.map((r) => {
     const status = r.error ? `ERROR: ${r.error}` : r.budgetKiB === undefined ? '(no budget)' : kib(r.gzip) <= r.budgetKiB ? 'ok' : 'OVER BUDGET';
-    if (r.error) return [r.name, r.path, '-', '-', '-', r.budgetKiB === undefined ? '-' : String(r.budgetKiB), '-', status];
+    if (r.error) return [r.name, r.path, '-', '-', '-', r.budgetKiB === undefined ? '-' : String(r.budgetKiB), '-', '-', status];
+    const warm = r.warmUp.length ? `${kib(r.warmUp.reduce((n, f) => n + f.gzip, 0)).toFixed(1)} (${r.warmUp.length})` : '-';
     const prefetch = `${kib(r.withPrefetchGzip).toFixed(1)} (${r.withPrefetchFiles})`;
-    return [r.name, r.path, String(r.files.length), kib(r.bytes).toFixed(1), kib(r.gzip).toFixed(1), r.budgetKiB === undefined ? '-' : String(r.budgetKiB), prefetch, status];
+    return [r.name, r.path, String(r.files.length), kib(r.bytes).toFixed(1), kib(r.gzip).toFixed(1), r.budgetKiB === undefined ? '-' : String(r.budgetKiB), warm, prefetch, status];
   });
   const last = header.length - 1;
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (i === last ? 0 : (row[i] ?? '').length))));
@@ -232,7 +167,8 @@ function printTable(results: RouteResult[]): void {
   console.log(line(widths.map((w, i) => (i === last ? '------' : '-'.repeat(w)))));
   for (const row of rows) console.log(line(row));
   console.log("gzip KiB: the route's own first-load JS (gzip -9, KiB = 1024 B), compared with the budget;");
-  console.log("+prefetch: gzip KiB (files) with the router's idle-time prefetches of linked routes allowed.");
+  console.log('warm-up: gzip KiB (files) a page fetches on purpose once idle (src/lib/warm-up.ts), not first-load;');
+  console.log("+prefetch: gzip KiB (files) of everything, the router's idle-time prefetches of linked routes included.");
   console.log();
 }
 
@@ -242,29 +178,28 @@ function printFiles(result: RouteResult, limit: number): void {
     console.log(`  ${kib(file.gzip).toFixed(1).padStart(7)}  ${kib(file.bytes).toFixed(1).padStart(7)}  ${new URL(file.url).pathname}`);
   }
   if (result.files.length > limit) console.log(`  … ${result.files.length - limit} more`);
+  for (const file of result.warmUp) {
+    console.log(`  ${kib(file.gzip).toFixed(1).padStart(7)}  ${kib(file.bytes).toFixed(1).padStart(7)}  ${new URL(file.url).pathname}  (warm-up, not counted)`);
+  }
 }
 
 async function main(): Promise<number> {
-  if (!existsSync('.next/BUILD_ID')) {
+  if (!hasBuild()) {
     console.error('[check-bundle] no production build (.next/BUILD_ID): run `npm run build` first');
     return 1;
   }
-  const env = { ...process.env, ...APP_ENV };
   log(`starting the production build on ${APP_URL} (PostgreSQL ${PG_PORT}, sidecar ${REALTIME_PORT}, data in ${DATA_DIR}/)`);
-  // Its own process group, so stopping it reaches the launcher's children.
-  const app = spawn('node', ['--import', 'tsx', 'e2e/support/app-server.ts'], { stdio: ['ignore', 'inherit', 'inherit'], env, detached: true });
-  let browser: Browser | undefined;
-  const stop = () => void stopApp(app).finally(() => process.exit(1));
+  const app = await startBuiltApp({ port: APP_PORT, realtimePort: REALTIME_PORT, pgPort: PG_PORT, dataDir: DATA_DIR });
+  const stop = () => void app.stop().finally(() => process.exit(1));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  let browser: Browser | undefined;
   try {
-    await waitForReady(app, 180_000);
-    await run('node', ['--import', 'tsx', 'scripts/db.ts', 'seed'], env);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const results: RouteResult[] = [];
     results.push(await measure(browser, 'landing', '/en'));
     results.push(await measure(browser, 'sign-in', '/en/sign-in'));
-    const { state, projectPath } = await signIn(browser);
+    const { state, projectPath } = await signInDemo(browser, APP_URL);
     results.push(await measure(browser, 'workspace', `/en/w/${DEMO.workspace}`, state));
     results.push(await measure(browser, 'board', projectPath, state));
     results.push(await measure(browser, 'settings', `/en/w/${DEMO.workspace}/settings`, state));
@@ -280,14 +215,14 @@ async function main(): Promise<number> {
     }
     const failed = results.filter((r) => r.error || (r.budgetKiB !== undefined && kib(r.gzip) > r.budgetKiB));
     if (failed.length > 0) {
-      console.error(`[check-bundle] FAILED: ${failed.map((r) => (r.error ? `${r.name} (not measured)` : `${r.name} ${kib(r.gzip).toFixed(1)} KiB > ${r.budgetKiB} KiB`)).join(', ')}`);
+      console.error(`[check-bundle] FAILED: ${failed.map((r) => (r.error ? `${r.name} (not measured: ${r.error})` : `${r.name} ${kib(r.gzip).toFixed(1)} KiB > ${r.budgetKiB} KiB`)).join(', ')}`);
       return 1;
     }
     log('every route is within its budget');
     return 0;
   } finally {
     await browser?.close();
-    await stopApp(app);
+    await app.stop();
   }
 }
 
