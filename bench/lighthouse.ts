@@ -1,7 +1,7 @@
 /**
  * Lighthouse performance of the production build (PERF-3): `npm run bench:lighthouse`.
  *
- *   npm run build && npm run bench:lighthouse [-- --runs=1]
+ *   npm run build && npm run bench:lighthouse [-- --runs=1] [--save=dir]
  *
  * Starts the build on its own ports and data dir (scripts/lib/built-app.ts: `npm start` on a fresh
  * embedded PostgreSQL in .data/bench-lighthouse, the demo data seeded), signs the demo user in
@@ -11,9 +11,12 @@
  * default settings: mobile emulation, simulated throttling (slow 4G, 4× CPU). Prints the performance
  * score and FCP, LCP, TBT, CLS, Speed Index and the JS transferred, per run and the median; targets
  * (SPEC PERF-3): landing ≥ 95, board ≥ 90. It prints figures; it does not fail on them (QA-2).
+ * `--save=dir` also writes each run's Lighthouse report (JSON) there, for the audits behind a score.
  *
  * Ports (override with env): app BENCH_LIGHTHOUSE_PORT=3610, sidecar 3611, PostgreSQL 54356.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { CHROMIUM_PATH, hasBuild, launchChromium, signInDemo, startBuiltApp } from '../scripts/lib/built-app';
@@ -26,6 +29,7 @@ const APP_PORT = port('BENCH_LIGHTHOUSE_PORT', 3610);
 const REALTIME_PORT = port('BENCH_LIGHTHOUSE_REALTIME_PORT', 3611);
 const PG_PORT = port('BENCH_LIGHTHOUSE_PG_PORT', 54356);
 const RUNS = Math.max(1, Number(process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 1) || 1);
+const SAVE = process.argv.find((a) => a.startsWith('--save='))?.slice('--save='.length);
 const TARGETS: Record<string, number> = { landing: 95, board: 90 };
 /** Headless Chromium as root on these machines (STACK-NOTES). */
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -48,7 +52,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-async function audit(chromePort: number, url: string, cookie?: string): Promise<Figures> {
+async function audit(chromePort: number, url: string, cookie: string | undefined, saveAs: string | undefined): Promise<Figures> {
   const result = await lighthouse(url, {
     port: chromePort,
     output: 'json',
@@ -58,6 +62,10 @@ async function audit(chromePort: number, url: string, cookie?: string): Promise<
   });
   if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
   const { lhr } = result;
+  if (saveAs) {
+    mkdirSync(dirname(saveAs), { recursive: true });
+    writeFileSync(saveAs, JSON.stringify(lhr));
+  }
   if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
   const value = (id: string) => lhr.audits[id]?.numericValue ?? Number.NaN;
   // Transferred bytes of every script the page loaded (the network-requests audit's rows).
@@ -92,6 +100,7 @@ async function main(): Promise<number> {
     const { state, projectPath } = await signInDemo(browser, app.url).finally(() => browser.close());
     const cookie = state.cookies.filter((c) => c.domain === 'localhost').map((c) => `${c.name}=${c.value}`).join('; ');
     chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_PATH, chromeFlags: CHROME_FLAGS });
+    const chromePort = chrome.port;
     const pages = [
       { name: 'landing', url: `${app.url}/en`, cookie: undefined },
       { name: 'board', url: `${app.url}${projectPath}`, cookie },
@@ -100,12 +109,17 @@ async function main(): Promise<number> {
     for (let run = 1; run <= RUNS; run++) {
       for (const page of pages) {
         log(`run ${run}/${RUNS}: ${page.name} (${page.url.replace(app.url, '')})`);
-        const figures = await audit(chrome.port, page.url, page.cookie);
+        const saveAs = SAVE ? join(SAVE, `${page.name}-${run}.json`) : undefined;
+        // Lighthouse sometimes fails to record a trace (NO_NAVSTART, NO_FCP): that run is repeated once.
+        const figures = await audit(chromePort, page.url, page.cookie, saveAs).catch((error: unknown) => {
+          log(`repeating the run: ${error instanceof Error ? error.message : String(error)}`);
+          return audit(chromePort, page.url, page.cookie, saveAs);
+        });
         results.set(page.name, [...(results.get(page.name) ?? []), figures]);
       }
     }
     console.log();
-    console.log(`page     run      score       FCP       LCP       TBT     CLS        SI   JS KiB   (Lighthouse ${RUNS > 1 ? `, median of ${RUNS}` : ''}mobile, simulated throttling)`);
+    console.log(`page     run      score       FCP       LCP       TBT     CLS        SI   JS KiB   (Lighthouse 13, mobile, simulated throttling${RUNS > 1 ? `, median of ${RUNS}` : ''})`);
     for (const [name, runs] of results) {
       runs.forEach((f, i) => RUNS > 1 && console.log(row(name, `#${i + 1}`, f)));
       const m: Figures = {
