@@ -1,3 +1,4 @@
+import { Moon, Sun } from 'lucide-react';
 import { getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { Link } from '@/i18n/navigation';
@@ -16,7 +17,10 @@ export async function SiteHeader({ signedIn, children }: { signedIn: boolean; ch
         {/* min-w-0: on a phone the workspace name gives way (truncates) rather than pushing the row off-screen. */}
         <div className="flex min-w-0 flex-1 items-center gap-2">{children}</div>
         {signedIn ? <SignedInLocaleSwitcher /> : <LocaleSwitcher />}
-        <ThemeToggle />
+        <ThemeToggle>
+          <Sun className="h-4 w-4 dark:hidden" aria-hidden />
+          <Moon className="hidden h-4 w-4 dark:block" aria-hidden />
+        </ThemeToggle>
       </div>
     </header>
   );

@@ -1,11 +1,15 @@
 'use client';
-import { Moon, Sun } from 'lucide-react';
 import { useTranslations } from 'next-intl';
+import type { ReactNode } from 'react';
 import { buttonVariants } from '@/components/ui/button-variants';
 import { THEME_COOKIE } from '@/lib/theme';
 
-/** Dark mode: a class on <html>, remembered in a cookie so the server renders it without a flash. */
-export function ThemeToggle() {
+/**
+ * Dark mode: a class on <html>, remembered in a cookie so the server renders it without a flash.
+ * The sun/moon icons come as children rendered on the server (site-header.tsx), so the icon library
+ * is not part of the public pages' JS (PERF-3, ADR 0016).
+ */
+export function ThemeToggle({ children }: { children: ReactNode }) {
   const t = useTranslations('common');
   const toggle = () => {
     const dark = document.documentElement.classList.toggle('dark');
@@ -13,8 +17,7 @@ export function ThemeToggle() {
   };
   return (
     <button type="button" className={buttonVariants({ variant: 'ghost', size: 'icon' })} onClick={toggle} aria-label={t('toggleTheme')} title={t('toggleTheme')}>
-      <Sun className="h-4 w-4 dark:hidden" aria-hidden />
-      <Moon className="hidden h-4 w-4 dark:block" aria-hidden />
+      {children}
     </button>
   );
 }
