@@ -14,14 +14,8 @@
  * sends when it may have missed events (its LISTEN was down), tells the page to resync from the
  * last event it applied (`realtime.events`).
  */
-import type { REALTIME_CLOSE, ServerMessage } from '@/lib/realtime-protocol';
-
-/**
- * The protocol's 4403 close code, checked against REALTIME_CLOSE by the type. Not imported as a value:
- * realtime-protocol.ts also holds the sidecar's zod schemas, and a value import ships zod (≈ 47 KB gzip)
- * to every signed-in page (PERF-3, ADR 0016).
- */
-const CLOSE_FORBIDDEN: (typeof REALTIME_CLOSE)['forbidden'] = 4403;
+import type { ServerMessage } from '@/lib/realtime-protocol';
+import { REALTIME_CLOSE } from '@/lib/realtime-close-codes';
 
 export type RealtimeStatus = 'connecting' | 'open' | 'offline' | 'forbidden' | 'signedOut';
 
@@ -135,7 +129,7 @@ export class RealtimeClient {
       if (this.ws !== ws) return;
       this.ws = null;
       if (this.stopped) return;
-      if (event.code === CLOSE_FORBIDDEN) return this.setStatus('forbidden');
+      if (event.code === REALTIME_CLOSE.forbidden) return this.setStatus('forbidden');
       this.scheduleReconnect();
     };
   }
