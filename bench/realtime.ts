@@ -18,7 +18,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import path from 'node:path';
-import superjson from 'superjson';
 import WebSocket from 'ws';
 import { ensureDatabase, freePort, startEmbeddedPostgres, type EmbeddedCluster } from '../scripts/lib/embedded-postgres';
 import { benchArgs, percentile } from './lib/cli';
@@ -110,11 +109,12 @@ async function main(): Promise<void> {
     const res = await fetch(`${base}/api/trpc/${procedure}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie, 'x-forwarded-for': '127.0.0.1' },
-      body: JSON.stringify(superjson.serialize(input)),
+      // Plain JSON both ways (ADR 0013).
+      body: JSON.stringify(input),
     });
-    const body = (await res.json()) as { result?: { data: Parameters<typeof superjson.deserialize>[0] }; error?: unknown };
+    const body = (await res.json()) as { result?: { data: T }; error?: unknown };
     if (!res.ok || !body.result) throw new Error(`${procedure} failed (${res.status}): ${JSON.stringify(body.error)}`);
-    return superjson.deserialize<T>(body.result.data);
+    return body.result.data;
   }
 
   const projectId = randomUUID();

@@ -17,11 +17,9 @@ async function answerUnavailable(route: Route): Promise<void> {
   const calls = url.pathname.replace(/^\/api\/trpc\//, '').split(',');
   const error = (path: string) => ({
     error: {
-      json: {
-        message: en('errors.generic.databaseUnavailable'),
-        code: -32603,
-        data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, path, appCode: 'UNAVAILABLE', requestId: `e2e-${Date.now()}`, retryAfter: 1 },
-      },
+      message: en('errors.generic.databaseUnavailable'),
+      code: -32603,
+      data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, path, appCode: 'UNAVAILABLE', requestId: `e2e-${Date.now()}`, retryAfter: 1 },
     },
   });
   const body = url.searchParams.get('batch') ? calls.map(error) : error(calls[0] ?? '');

@@ -113,15 +113,15 @@ export class InviteLandingPage {
  */
 export async function trpcMutation(page: Page, path: string, input: unknown): Promise<APIResponse> {
   return page.request.post(`${APP_URL}/api/trpc/${path}`, {
-    data: { json: input },
+    data: input,
     headers: { 'content-type': 'application/json', origin: APP_URL, 'x-kanso-locale': 'en' },
   });
 }
 
 /** The tRPC error code and localised message of a refused call. */
 export async function trpcError(response: APIResponse): Promise<{ status: number; code: string; message: string }> {
-  const body = (await response.json()) as { error?: { json?: { message?: string; data?: { code?: string } } } };
-  return { status: response.status(), code: body.error?.json?.data?.code ?? 'none', message: body.error?.json?.message ?? '' };
+  const body = (await response.json()) as { error?: { message?: string; data?: { code?: string } } };
+  return { status: response.status(), code: body.error?.data?.code ?? 'none', message: body.error?.message ?? '' };
 }
 
 /** A RegExp for a message with placeholders: each `{arg}` matches any text. */

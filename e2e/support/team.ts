@@ -115,10 +115,10 @@ export async function createTask(
 /** A tRPC mutation with the context's cookies; throws with the response body when refused. */
 export async function trpc(context: BrowserContext, procedure: string, input: unknown): Promise<unknown> {
   const response = await context.request.post(`${APP_URL}/api/trpc/${procedure}`, {
-    data: { json: input },
+    data: input,
     headers: { 'content-type': 'application/json', origin: APP_URL, 'x-kanso-locale': 'en' },
   });
-  const body = (await response.json()) as { result?: { data?: { json?: unknown } } };
+  const body = (await response.json()) as { result?: { data?: unknown } };
   if (!response.ok()) throw new Error(`${procedure} failed (${response.status()}): ${JSON.stringify(body)}`);
-  return body.result?.data?.json;
+  return body.result?.data;
 }

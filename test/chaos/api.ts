@@ -1,10 +1,9 @@
 /**
- * The chaos suite's HTTP client: the app's own tRPC client (superjson, one request per call, no
+ * The chaos suite's HTTP client: the app's own tRPC client (plain JSON, one request per call, no
  * batching) over real HTTP with keep-alive, signed in by a session cookie, with every response
  * counted: status, `Retry-After` on 503s, and whether the error carried the request id.
  */
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
-import superjson from 'superjson';
 import type { AppRouter } from '@/server/api/root';
 
 export interface ResponseStats {
@@ -30,7 +29,6 @@ export function createApi(baseUrl: string, sessionToken: string, stats: Response
     links: [
       httpLink({
         url: `${baseUrl}/api/trpc`,
-        transformer: superjson,
         headers: () => ({ cookie: `kanso.session=${sessionToken}`, origin: baseUrl, 'x-kanso-locale': 'en' }),
         fetch: async (url, init) => {
           let response: Response;

@@ -27,7 +27,7 @@ async function ticketFor(userId: string, workspaceSlug: string, projectId?: stri
   const { caller } = await callerAs(userId);
   const { ticket, url, expiresAt } = await caller.realtime.ticket({ workspaceSlug, projectId });
   expect(url).toMatch(/^wss?:\/\//);
-  expect(expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(60_000);
+  expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
   issued.push(ticket);
   return ticket;
 }

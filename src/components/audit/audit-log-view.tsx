@@ -14,8 +14,9 @@ import { AUDIT_ACTIONS, type AuditAction } from '@/lib/audit-actions';
 interface Filters {
   action?: AuditAction;
   actorEmail?: string;
-  from?: Date;
-  to?: Date;
+  /** ISO-8601 timestamps (the wire carries dates as strings, ADR 0013). */
+  from?: string;
+  to?: string;
 }
 
 function readFilters(form: HTMLFormElement): Filters {
@@ -29,9 +30,9 @@ function readFilters(form: HTMLFormElement): Filters {
   return {
     action: text('action') as AuditAction | undefined,
     actorEmail: text('actorEmail')?.toLowerCase(),
-    from: from ? new Date(`${from}T00:00:00`) : undefined,
-    // The whole "to" day is included.
-    to: to ? new Date(`${to}T23:59:59.999`) : undefined,
+    // Local days: from its first to (the whole "to" day included) its last millisecond.
+    from: from ? new Date(`${from}T00:00:00`).toISOString() : undefined,
+    to: to ? new Date(`${to}T23:59:59.999`).toISOString() : undefined,
   };
 }
 
@@ -132,7 +133,7 @@ export function AuditLogView({ workspaceSlug }: { workspaceSlug: string }) {
               {entries.map((entry) => (
                 <tr key={entry.id} className="border-t border-border align-top">
                   <td className="whitespace-nowrap px-3 py-2">
-                    <time dateTime={entry.createdAt.toISOString()}>{format.dateTime(entry.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}</time>
+                    <time dateTime={entry.createdAt}>{format.dateTime(new Date(entry.createdAt), { dateStyle: 'medium', timeStyle: 'short' })}</time>
                   </td>
                   <td className="px-3 py-2">
                     {actionLabel(entry.action)}

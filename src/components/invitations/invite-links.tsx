@@ -166,7 +166,7 @@ export function InviteLinks({ workspaceSlug }: { workspaceSlug: string }) {
       ) : (
         <ul className="divide-y divide-border rounded-lg border border-border" aria-label={t('caption')} data-testid="invite-links">
           {list.data.map((link) => {
-            const created = format.dateTime(link.createdAt, { dateStyle: 'medium' });
+            const created = format.dateTime(new Date(link.createdAt), { dateStyle: 'medium' });
             const revoking = revoke.isPending && revoke.variables?.linkId === link.id;
             return (
               <li key={link.id} className="flex flex-wrap items-center gap-3 p-3" data-testid="invite-link-row">
@@ -180,7 +180,7 @@ export function InviteLinks({ workspaceSlug }: { workspaceSlug: string }) {
                     {link.status === 'expired' ? (
                       <span className="text-destructive">{t('expired')}</span>
                     ) : link.expiresAt ? (
-                      t('expires', { date: format.dateTime(link.expiresAt, { dateStyle: 'medium' }) })
+                      t('expires', { date: format.dateTime(new Date(link.expiresAt), { dateStyle: 'medium' }) })
                     ) : (
                       t('noExpiry')
                     )}

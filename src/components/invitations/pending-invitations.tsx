@@ -109,7 +109,7 @@ export function PendingInvitations({ workspaceSlug }: { workspaceSlug: string })
                       {invitation.status === 'expired' ? (
                         <span className="font-medium text-destructive">{t('expired')}</span>
                       ) : (
-                        <time dateTime={invitation.expiresAt.toISOString()}>{t('pendingUntil', { date: format.dateTime(invitation.expiresAt, { dateStyle: 'medium' }) })}</time>
+                        <time dateTime={invitation.expiresAt}>{t('pendingUntil', { date: format.dateTime(new Date(invitation.expiresAt), { dateStyle: 'medium' }) })}</time>
                       )}
                       <span className="block text-xs text-muted-foreground">{t('sent', { count: invitation.sendCount })}</span>
                     </td>

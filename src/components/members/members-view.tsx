@@ -23,7 +23,8 @@ export interface MemberItem {
   name: string | null;
   email: string;
   role: Role;
-  joinedAt: Date;
+  /** ISO-8601 (ADR 0013). */
+  joinedAt: string;
 }
 
 export { useMemberList };
@@ -212,7 +213,7 @@ function MemberRow({
         )}
       </td>
       <td className="px-3 py-3 whitespace-nowrap">
-        <time dateTime={member.joinedAt.toISOString()}>{format.dateTime(member.joinedAt, { dateStyle: 'medium' })}</time>
+        <time dateTime={member.joinedAt}>{format.dateTime(new Date(member.joinedAt), { dateStyle: 'medium' })}</time>
       </td>
       <td className="px-3 py-3 text-right">
         {removable ? (

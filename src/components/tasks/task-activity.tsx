@@ -130,14 +130,14 @@ export function TaskActivity({ taskId }: { taskId: string }) {
                 <p key={index}>{line}</p>
               ))}
               <time
-                dateTime={entry.createdAt.toISOString()}
-                title={format.dateTime(entry.createdAt, {
+                dateTime={entry.createdAt}
+                title={format.dateTime(new Date(entry.createdAt), {
                   dateStyle: 'medium',
                   timeStyle: 'short',
                 })}
                 className="text-xs text-muted-foreground"
               >
-                {format.relativeTime(entry.createdAt, entry.createdAt > now ? entry.createdAt : now)}
+                {format.relativeTime(new Date(entry.createdAt), Math.max(Date.parse(entry.createdAt), now.getTime()))}
               </time>
             </li>
           ))}

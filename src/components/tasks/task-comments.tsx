@@ -24,8 +24,9 @@ interface CommentItem {
   authorId: string | null;
   body: string;
   version: number;
-  createdAt: Date;
-  updatedAt: Date;
+  /** ISO-8601 (ADR 0013). */
+  createdAt: string;
+  updatedAt: string;
 }
 
 const BODY_MAX = 10_000;
@@ -191,17 +192,18 @@ function CommentView({ comment, author }: { comment: CommentItem; author: string
   );
   const edited = comment.version > 1;
   const errors = fieldErrorsOf(update.error);
+  const createdAt = new Date(comment.createdAt);
 
   return (
     <li className="rounded-md border border-border p-3" data-testid="comment" data-comment-id={comment.id}>
       <div className="flex flex-wrap items-baseline gap-x-2 text-xs text-muted-foreground">
         <span className="text-sm font-medium text-foreground">{author}</span>
-        <time dateTime={comment.createdAt.toISOString()} title={format.dateTime(comment.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}>
+        <time dateTime={comment.createdAt} title={format.dateTime(createdAt, { dateStyle: 'medium', timeStyle: 'short' })}>
           {/* Newer than the shared clock (it ticks once a minute): "now", never "in 5 seconds". */}
-          {format.relativeTime(comment.createdAt, comment.createdAt > now ? comment.createdAt : now)}
+          {format.relativeTime(createdAt, createdAt > now ? createdAt : now)}
         </time>
         {edited ? (
-          <span title={format.dateTime(comment.updatedAt, { dateStyle: 'medium', timeStyle: 'short' })}>{t('edited')}</span>
+          <span title={format.dateTime(new Date(comment.updatedAt), { dateStyle: 'medium', timeStyle: 'short' })}>{t('edited')}</span>
         ) : null}
       </div>
       {editing !== null ? (

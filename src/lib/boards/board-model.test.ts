@@ -31,8 +31,8 @@ function task(over: Partial<Task> = {}): Task {
     position: 'V',
     version: 1,
     createdBy: null,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
+    createdAt: new Date(0).toISOString(),
+    updatedAt: new Date(0).toISOString(),
     ...over,
   };
 }
@@ -50,9 +50,10 @@ describe('server truth', () => {
   it('applies live events by version, removes deleted tasks and advances the cursor', () => {
     const t1 = task();
     let data = { tasks: [t1], cursor: 10 };
-    data = applyEvent(data, { id: 11, type: 'task.updated', projectId: P, actorId: null, payload: { ...t1, title: 'Live', version: 2, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', overwrote: [] } });
+    data = applyEvent(data, { id: 11, type: 'task.updated', projectId: P, actorId: null, payload: { ...t1, title: 'Live', version: 2, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', overwrote: [] } });
     expect(data.tasks[0]).toMatchObject({ title: 'Live', version: 2 });
-    expect(data.tasks[0]?.updatedAt).toBeInstanceOf(Date);
+    // Dates stay the ISO strings they arrived as: the same shape as task.list's records (ADR 0013).
+    expect(data.tasks[0]?.updatedAt).toBe('2026-01-01T00:00:00.000Z');
     expect(data.tasks[0]).not.toHaveProperty('overwrote');
     // A replayed older event changes nothing but the cursor.
     data = applyEvent(data, { id: 12, type: 'task.updated', projectId: P, actorId: null, payload: { ...t1, title: 'Stale', version: 1 } });

@@ -64,6 +64,9 @@ export type PendingOp = OpBase &
 
 export type OpInput = PendingOp extends infer O ? (O extends PendingOp ? Omit<O, 'opId' | 'seq' | 'userId' | 'workspaceSlug' | 'state' | 'error'> : never) : never;
 
+/** The timestamps of a task the server has not confirmed yet. */
+const EPOCH = new Date(0).toISOString();
+
 export interface ViewTask extends Task {
   /** A write of this user to this task is not confirmed yet. */
   pending: boolean;
@@ -97,15 +100,11 @@ export function removeTask(tasks: Task[], id: string): Task[] {
   return tasks.some((t) => t.id === id) ? tasks.filter((t) => t.id !== id) : tasks;
 }
 
-/** A task record from a live event's JSON payload (dates arrive as ISO strings). */
+/** A task record from a live event's JSON payload (dates are ISO strings, as in the API: ADR 0013). */
 export function taskFromPayload(payload: Record<string, unknown>): Task | null {
   if (typeof payload.id !== 'string' || typeof payload.version !== 'number' || typeof payload.position !== 'string') return null;
   const { overwrote: _overwrote, ...rest } = payload;
-  return {
-    ...(rest as unknown as Task),
-    createdAt: new Date(String(payload.createdAt)),
-    updatedAt: new Date(String(payload.updatedAt)),
-  };
+  return rest as unknown as Task;
 }
 
 export interface TaskEvent {
@@ -155,8 +154,8 @@ export function applyPending(tasks: readonly Task[], ops: readonly PendingOp[]):
             workspaceId: '',
             version: 0,
             createdBy: op.userId,
-            createdAt: new Date(0),
-            updatedAt: new Date(0),
+            createdAt: EPOCH,
+            updatedAt: EPOCH,
             pending: true,
           });
         }

@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { IDBFactory } from 'fake-indexeddb';
-import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
 import type { AppRouter } from '@/server/api/root';
 import { superSql, testDatabase } from '../../../test/support/db';
@@ -31,7 +30,6 @@ async function setup(backoffMs = { min: 5, max: 20 }) {
     links: [
       httpBatchLink({
         url: 'http://localhost/api/trpc',
-        transformer: superjson,
         headers: () => ({ cookie, 'x-request-id': randomUUID() }),
         fetch: async (url, init) => {
           const request = new Request(url, init as RequestInit);

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { IDBFactory } from 'fake-indexeddb';
-import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
 import type { AppRouter } from '@/server/api/root';
 import { superSql } from '../../../test/support/db';
@@ -46,7 +45,6 @@ async function setup() {
     links: [
       httpBatchLink({
         url: 'http://localhost/api/trpc',
-        transformer: superjson,
         headers: () => ({ cookie: browser.cookie, 'x-forwarded-for': '127.0.0.1' }),
         fetch: async (url, init) => {
           if (network.offline) throw new TypeError('Failed to fetch');

@@ -6,7 +6,6 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useLocale } from 'next-intl';
 import { useState, type ReactNode } from 'react';
-import superjson from 'superjson';
 import { observedFetch } from '@/lib/connection-status';
 import type { AppRouter } from '@/server/api/root';
 import { makeQueryClient } from './query-client';
@@ -28,7 +27,6 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
       links: [
         httpBatchLink({
           url: '/api/trpc',
-          transformer: superjson,
           headers: () => ({ 'x-kanso-locale': document.documentElement.lang || locale }),
           // Every answer tells whether the API is reachable ("Kanso is reconnecting…").
           fetch: observedFetch(),

@@ -1,5 +1,4 @@
 import { defaultShouldDehydrateQuery, QueryClient } from '@tanstack/react-query';
-import superjson from 'superjson';
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -10,11 +9,10 @@ export function makeQueryClient(): QueryClient {
         retry: (count, error) => (isUnavailable(error) ? count < 10 : count < 2 && !isClientError(error)),
         retryDelay: (attempt, error) => Math.min(isUnavailable(error) ? (retryAfterSeconds(error) ?? 2 ** attempt) * 1000 : 1000 * 2 ** attempt, 30_000),
       },
+      // The cached data is plain JSON (dates are ISO strings, ADR 0013): it is streamed as it is.
       dehydrate: {
-        serializeData: superjson.serialize,
         shouldDehydrateQuery: (query) => defaultShouldDehydrateQuery(query) || query.state.status === 'pending',
       },
-      hydrate: { deserializeData: superjson.deserialize },
     },
   });
 }

@@ -7,7 +7,6 @@
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import { DrizzleQueryError } from 'drizzle-orm';
-import superjson from 'superjson';
 import { z } from 'zod';
 import { isLocale, routing, type Locale } from '@/i18n/routing';
 import { can, type Permission, type Role } from '@/lib/permissions';
@@ -18,6 +17,7 @@ import { enterWorkspace } from '@/server/db/tenant';
 import { AppError, isAppError } from '@/server/platform/errors';
 import { logger, type Logger } from '@/server/platform/logger';
 import { currentRequestId, requestIdOf } from '@/server/platform/request-context';
+import { toWire } from '@/server/platform/wire';
 import { localiseError, toTRPCError } from './errors';
 
 // ─── 1. Context ────────────────────────────────────────────────────────────────────────────────
@@ -104,8 +104,8 @@ export interface Meta {
   permission?: Permission;
 }
 
+// Plain JSON on the wire, no transformer (ADR 0013): procedures return dates as ISO strings (`toWire`).
 const t = initTRPC.context<Context>().meta<Meta>().create({
-  transformer: superjson,
   errorFormatter({ shape, error, ctx }) {
     const localised = localiseError(error, ctx?.locale ?? routing.defaultLocale);
     if (error.code === 'INTERNAL_SERVER_ERROR') {
@@ -121,7 +121,7 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
         appCode: localised.appCode,
         fieldErrors: localised.fieldErrors,
         // The current record on a version CONFLICT (COLLAB-2): the client merges field by field.
-        current: details && 'current' in details ? details.current : undefined,
+        current: details && 'current' in details ? toWire(details.current) : undefined,
         // Seconds to wait before retrying a 503 (also sent as `Retry-After`).
         retryAfter: details && typeof details.retryAfter === 'number' ? details.retryAfter : undefined,
         // Without a context (a request tRPC refused before creating one) the request's own id.

@@ -129,14 +129,14 @@ describe('sign-up', () => {
       new Request('http://localhost/api/trpc/auth.signUp', {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-kanso-locale': 'de' },
-        body: JSON.stringify({ json: { email: 'nope', password: 'short' } }),
+        body: JSON.stringify({ email: 'nope', password: 'short' }),
       }),
     );
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { json: { data: { appCode: string; fieldErrors: Record<string, string> } } } };
-    expect(body.error.json.data.appCode).toBe('BAD_REQUEST');
-    expect(Object.keys(body.error.json.data.fieldErrors).sort()).toEqual(['email', 'password']);
-    expect(body.error.json.data.fieldErrors.password).toBe('Mindestens 10 Zeichen.');
+    const body = (await res.json()) as { error: { data: { appCode: string; fieldErrors: Record<string, string> } } };
+    expect(body.error.data.appCode).toBe('BAD_REQUEST');
+    expect(Object.keys(body.error.data.fieldErrors).sort()).toEqual(['email', 'password']);
+    expect(body.error.data.fieldErrors.password).toBe('Mindestens 10 Zeichen.');
     expect(await countUsers()).toBe(0);
   });
 
@@ -215,7 +215,7 @@ describe('sign-in', () => {
         new Request(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...(proto ? { 'x-forwarded-proto': proto } : {}) },
-          body: JSON.stringify({ json: { email: 'ivy@example.com', password: PASSWORD } }),
+          body: JSON.stringify({ email: 'ivy@example.com', password: PASSWORD }),
         }),
       );
     const plain = (await signIn('http://localhost/api/trpc/auth.signIn')).headers.get('set-cookie') ?? '';

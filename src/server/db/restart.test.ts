@@ -68,13 +68,13 @@ describe('PostgreSQL restarted under a write loop', () => {
       const request = new Request('http://localhost/api/trpc/task.create', {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie, 'x-request-id': requestId },
-        body: JSON.stringify({ json: { workspaceSlug: ws.slug, id, projectId: project.id, title: `w ${id.slice(0, 8)}` } }),
+        body: JSON.stringify({ workspaceSlug: ws.slug, id, projectId: project.id, title: `w ${id.slice(0, 8)}` }),
       });
       let timer: ReturnType<typeof setTimeout> | undefined;
       const hung = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`a request hung > ${HANG_MS} ms`)), HANG_MS)));
       const response = await Promise.race([POST(request), hung]).finally(() => clearTimeout(timer));
-      const body = (await response.json()) as { error?: { json?: { data?: { requestId?: string } } } };
-      answers.push({ at: t0 - started, status: response.status, ms: Date.now() - t0, retryAfter: response.headers.get('retry-after'), requestIdOk: response.status === 200 || body.error?.json?.data?.requestId === requestId });
+      const body = (await response.json()) as { error?: { data?: { requestId?: string } } };
+      answers.push({ at: t0 - started, status: response.status, ms: Date.now() - t0, retryAfter: response.headers.get('retry-after'), requestIdOk: response.status === 200 || body.error?.data?.requestId === requestId });
       return response.status;
     }
 

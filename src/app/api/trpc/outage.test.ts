@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError, type TRPCLink } from '@trpc/client';
-import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
 import type { AppRouter } from '@/server/api/root';
 import { testDatabase } from '../../../../test/support/db';
@@ -28,7 +27,6 @@ async function browser(options: { batch: boolean; locale?: string; signedIn?: bo
   const seen: Seen[] = [];
   const link = (options.batch ? httpBatchLink : httpLink)({
     url: 'http://localhost/api/trpc',
-    transformer: superjson,
     fetch: async (url, init) => {
       // What src/proxy.ts does for every request: a fresh id on the request headers.
       const requestId = randomUUID();

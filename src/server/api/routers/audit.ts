@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { isoTimestamp, isoTimestampInput, toWire } from '@/server/platform/wire';
 import { AUDIT_ACTIONS, AUDIT_EXPORT_LIMIT, AUDIT_PAGE_SIZE, exportAuditCsv, listAuditPage } from '@/server/audit/audit-service';
 import { router, workspaceProcedure } from '../trpc';
 
 const filter = z.object({
   action: z.enum(AUDIT_ACTIONS).optional(),
   actorEmail: z.string().trim().toLowerCase().max(254).optional(),
-  from: z.date().optional(),
-  to: z.date().optional(),
+  from: isoTimestampInput.optional(),
+  to: isoTimestampInput.optional(),
 });
 
 const entry = z.object({
@@ -18,7 +19,7 @@ const entry = z.object({
   targetId: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),
   ip: z.string().nullable(),
-  createdAt: z.date(),
+  createdAt: isoTimestamp,
 });
 
 export const auditRouter = router({
@@ -26,7 +27,7 @@ export const auditRouter = router({
   list: workspaceProcedure('audit:read')
     .input(filter.extend({ cursor: z.number().int().positive().optional(), limit: z.number().int().min(1).max(AUDIT_PAGE_SIZE).optional() }))
     .output(z.object({ items: z.array(entry), nextCursor: z.number().int().nullable() }))
-    .query(({ ctx, input }) => listAuditPage(ctx.db, ctx.workspace.id, input)),
+    .query(async ({ ctx, input }) => toWire(await listAuditPage(ctx.db, ctx.workspace.id, input))),
 
   /** The filtered log as CSV (at most AUDIT_EXPORT_LIMIT rows); the export itself is audited. */
   export: workspaceProcedure('audit:read')

@@ -4,6 +4,7 @@
  * and OAuth run through Auth.js (src/server/auth/auth-config.ts) into the same table and cookie.
  */
 import { z } from 'zod';
+import { isoTimestamp, toWire } from '@/server/platform/wire';
 import {
   changePassword,
   listSessions,
@@ -165,14 +166,14 @@ export const authRouter = router({
           os: z.string().nullable(),
           mobile: z.boolean(),
           ip: z.string().nullable(),
-          createdAt: z.date(),
-          lastSeenAt: z.date(),
+          createdAt: isoTimestamp,
+          lastSeenAt: isoTimestamp,
         }),
       ),
     )
     .query(async ({ ctx }) => {
       const rows = await listSessions(ctx.db, ctx.user.id, ctx.session.sessionId);
-      return rows.map(({ device, ...row }) => ({ ...row, ...device }));
+      return toWire(rows.map(({ device, ...row }) => ({ ...row, ...device })));
     }),
 
   /** Revokes one of your sessions; revoking this one signs you out here. */

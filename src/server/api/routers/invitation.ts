@@ -5,6 +5,7 @@
  * transaction to the workspace the token names.
  */
 import { z } from 'zod';
+import { isoTimestamp, toWire } from '@/server/platform/wire';
 import { ROLES } from '@/lib/permissions';
 import {
   acceptInvitation,
@@ -35,11 +36,11 @@ const invitationOutput = z.object({
   role,
   status: z.enum(['pending', 'expired']),
   invitedBy: person,
-  createdAt: z.date(),
-  expiresAt: z.date(),
-  lastSentAt: z.date(),
+  createdAt: isoTimestamp,
+  expiresAt: isoTimestamp,
+  lastSentAt: isoTimestamp,
   sendCount: z.number().int(),
-  resendAvailableAt: z.date().nullable(),
+  resendAvailableAt: isoTimestamp.nullable(),
 });
 
 const inviteLinkOutput = z.object({
@@ -47,8 +48,8 @@ const inviteLinkOutput = z.object({
   role,
   allowedDomains: z.array(z.string()),
   createdBy: person,
-  createdAt: z.date(),
-  expiresAt: z.date().nullable(),
+  createdAt: isoTimestamp,
+  expiresAt: isoTimestamp.nullable(),
   uses: z.number().int(),
   status: z.enum(['active', 'expired']),
 });
@@ -97,13 +98,13 @@ export const invitationRouter = router({
       const { invitation, refreshed, mail } = await createInvitation(ctx.db, scopeOf(ctx), input);
       ctx.afterCommit(() => sendInvitationMail(mail));
       ctx.log.info({ invitationId: invitation.id, refreshed }, 'invitation.created');
-      return { invitation, refreshed };
+      return { invitation: toWire(invitation), refreshed };
     }),
 
   /** Pending and expired invitations, newest first (bounded). */
   list: workspaceProcedure('invitation:read')
     .output(z.array(invitationOutput))
-    .query(({ ctx }) => listInvitations(ctx.db, ctx.workspace.id)),
+    .query(async ({ ctx }) => toWire(await listInvitations(ctx.db, ctx.workspace.id))),
 
   /** A new link and expiry, mailed again (not within a minute of the last send, at most 5 sends). */
   resend: workspaceProcedure('member:invite')
@@ -113,7 +114,7 @@ export const invitationRouter = router({
       const { invitation, mail } = await resendInvitation(ctx.db, scopeOf(ctx), input.invitationId);
       ctx.afterCommit(() => sendInvitationMail(mail));
       ctx.log.info({ invitationId: invitation.id }, 'invitation.resent');
-      return { invitation };
+      return { invitation: toWire(invitation) };
     }),
 
   revoke: workspaceProcedure('invitation:revoke')
@@ -143,12 +144,12 @@ export const invitationRouter = router({
     .mutation(async ({ ctx, input }) => {
       const result = await createInviteLink(ctx.db, scopeOf(ctx), input);
       ctx.log.info({ inviteLinkId: result.link.id }, 'invite_link.created');
-      return result;
+      return toWire(result);
     }),
 
   listLinks: workspaceProcedure('invitation:read')
     .output(z.array(inviteLinkOutput))
-    .query(({ ctx }) => listInviteLinks(ctx.db, ctx.workspace.id)),
+    .query(async ({ ctx }) => toWire(await listInviteLinks(ctx.db, ctx.workspace.id))),
 
   revokeLink: workspaceProcedure('invitation:revoke')
     .input(z.object({ linkId: z.string().uuid() }))

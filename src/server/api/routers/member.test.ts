@@ -45,7 +45,8 @@ describe('member router', () => {
       name: expect.any(String),
       email: expect.stringContaining('@'),
       role: expect.any(String),
-      joinedAt: expect.any(Date),
+      // ISO-8601 on the wire (ADR 0013).
+      joinedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
     });
     const { caller: asOutsider } = await callerAs(outsider.id);
     expect((await errorOf(asOutsider.member.list({ workspaceSlug: ws.slug }))).code).toBe('NOT_FOUND');
@@ -96,11 +97,11 @@ describe('member router', () => {
         new Request(`http://localhost/api/trpc/${path}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', cookie, 'x-kanso-locale': locale },
-          body: JSON.stringify({ json }),
+          body: JSON.stringify(json),
         }),
       );
-      const body = (await response.json()) as { error: { json: { message: string; data: { appCode: string } } } };
-      return { status: response.status, message: body.error.json.message, appCode: body.error.json.data.appCode };
+      const body = (await response.json()) as { error: { message: string; data: { appCode: string } } };
+      return { status: response.status, message: body.error.message, appCode: body.error.data.appCode };
     };
     expect(await post('member.changeRole', 'en', { workspaceSlug: ws.slug, userId: owner.id, role: 'admin' })).toEqual({
       status: 409,

@@ -4,6 +4,7 @@
  * affected member's mail for after COMMIT.
  */
 import { z } from 'zod';
+import { isoTimestamp, toWire } from '@/server/platform/wire';
 import { ROLES } from '@/lib/permissions';
 import { sendMemberNotice } from '@/server/members/member-mail';
 import {
@@ -27,7 +28,7 @@ const member = z.object({
   name: z.string().nullable(),
   email: z.string(),
   role,
-  joinedAt: z.date(),
+  joinedAt: isoTimestamp,
 });
 
 function actorOf(ctx: Pick<Context, 'ip' | 'requestId'> & { user: { id: string } }): Actor {
@@ -48,7 +49,7 @@ export const memberRouter = router({
       }),
     )
     .output(z.object({ items: z.array(member), nextCursor: z.string().nullable(), ownerCount: z.number().int(), total: z.number().int() }))
-    .query(({ ctx, input }) => listMembers(ctx.db, ctx.workspace.id, input)),
+    .query(async ({ ctx, input }) => toWire(await listMembers(ctx.db, ctx.workspace.id, input))),
 
   changeRole: workspaceProcedure('member:update')
     .input(z.object({ userId, role }))

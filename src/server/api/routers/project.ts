@@ -12,6 +12,7 @@ import {
   updateProject,
 } from '@/server/projects/project-service';
 import { markdown, projectMemberRecord, projectRecord, uuid, version, visibility } from '@/server/tasks/board-schemas';
+import { toWire } from '@/server/platform/wire';
 import { router, workspaceProcedure } from '../trpc';
 
 export function boardActor(ctx: { user: { id: string }; role: BoardActor['role']; requestId: string }): BoardActor {
@@ -23,24 +24,26 @@ const name = z.string().trim().min(1).max(120);
 export const projectRouter = router({
   list: workspaceProcedure('project:read')
     .output(z.array(projectRecord))
-    .query(({ ctx }) => listProjects(ctx.db, boardActor(ctx), { workspaceId: ctx.workspace.id })),
+    .query(async ({ ctx }) => toWire(await listProjects(ctx.db, boardActor(ctx), { workspaceId: ctx.workspace.id }))),
 
   get: workspaceProcedure('project:read')
     .input(z.object({ projectId: uuid }))
     .output(projectRecord)
-    .query(({ ctx, input }) => getProject(ctx.db, boardActor(ctx), input.projectId)),
+    .query(async ({ ctx, input }) => toWire(await getProject(ctx.db, boardActor(ctx), input.projectId))),
 
   /** Idempotent on the client-generated `id` (offline replay). */
   create: workspaceProcedure('project:create')
     .input(z.object({ id: uuid, name, description: markdown.optional(), visibility: visibility.optional() }))
     .output(projectRecord)
-    .mutation(({ ctx, input }) => createProject(ctx.db, boardActor(ctx), { workspaceId: ctx.workspace.id }, input)),
+    .mutation(async ({ ctx, input }) => toWire(await createProject(ctx.db, boardActor(ctx), { workspaceId: ctx.workspace.id }, input))),
 
   /** Compare-and-set on `expectedVersion`: CONFLICT carries the current project in `data.current`. */
   update: workspaceProcedure('project:update')
     .input(z.object({ projectId: uuid, expectedVersion: version, name: name.optional(), description: markdown.optional(), visibility: visibility.optional() }))
     .output(projectRecord)
-    .mutation(({ ctx, input: { projectId, ...rest } }) => updateProject(ctx.db, boardActor(ctx), { workspaceId: ctx.workspace.id }, { id: projectId, ...rest })),
+    .mutation(async ({ ctx, input: { projectId, ...rest } }) =>
+      toWire(await updateProject(ctx.db, boardActor(ctx), { workspaceId: ctx.workspace.id }, { id: projectId, ...rest })),
+    ),
 
   delete: workspaceProcedure('project:delete')
     .input(z.object({ projectId: uuid, expectedVersion: version }))

@@ -1,5 +1,6 @@
 /** Realtime (COLLAB-3, COLLAB-4): a short-lived ticket for the WebSocket sidecar, and resync after a reconnect. */
 import { z } from 'zod';
+import { isoTimestamp, toWire, typedOutput } from '@/server/platform/wire';
 import { eventCursor, projectEventsSince } from '@/server/realtime-events/resync-service';
 import { mintRealtimeTicket } from '@/server/realtime/ticket-service';
 import { uuid } from '@/server/tasks/board-schemas';
@@ -8,28 +9,35 @@ import { boardActor } from './project';
 
 const eventId = z.number().int().min(0);
 
-const realtimeEvent = z.object({
+/** One outbox event as `realtime.events` answers it (built by `toRealtimeEvent`). */
+export const realtimeEventRecord = z.object({
   id: z.number().int(),
   type: z.string(),
   projectId: uuid.nullable(),
   payload: z.record(z.string(), z.unknown()),
   actorId: uuid.nullable(),
-  createdAt: z.string(),
+  createdAt: isoTimestamp,
 });
 
 export const realtimeRouter = router({
   /** A signed ticket (≤ 60 s) for the sidecar at `url`; with `projectId` the socket joins that room on connect. */
   ticket: workspaceProcedure('project:read')
     .input(z.object({ projectId: z.string().uuid().optional() }))
-    .output(z.object({ ticket: z.string(), url: z.string(), expiresAt: z.date() }))
-    .mutation(({ ctx, input }) =>
-      mintRealtimeTicket(ctx.db, { userId: ctx.user.id, sessionId: ctx.session.sessionId, role: ctx.role, workspaceId: ctx.workspace.id }, input.projectId),
+    .output(z.object({ ticket: z.string(), url: z.string(), expiresAt: isoTimestamp }))
+    .mutation(async ({ ctx, input }) =>
+      toWire(
+        await mintRealtimeTicket(ctx.db, { userId: ctx.user.id, sessionId: ctx.session.sessionId, role: ctx.role, workspaceId: ctx.workspace.id }, input.projectId),
+      ),
     ),
 
-  /** The project's events after `afterId`, oldest first, ≤ 500 (`hasMore`: page on with `lastId`). */
+  /**
+   * The project's events after `afterId`, oldest first, ≤ 500 (`hasMore`: page on with `lastId`).
+   * Every reconnecting board asks (a sidecar restart: all of them at once); the rows are built field
+   * by field (`toRealtimeEvent`), so the contract is a type here, not a per-row parse (ADR 0013).
+   */
   events: workspaceProcedure('project:read')
     .input(z.object({ projectId: uuid, afterId: eventId }))
-    .output(z.object({ events: z.array(realtimeEvent), lastId: eventId, hasMore: z.boolean() }))
+    .output(typedOutput(z.object({ events: z.array(realtimeEventRecord), lastId: eventId, hasMore: z.boolean() })))
     .query(({ ctx, input }) => projectEventsSince(ctx.db, boardActor(ctx), { workspaceId: ctx.workspace.id }, input.projectId, input.afterId)),
 
   /** The highest event id of the workspace visible to the caller (0 if none): the baseline before loading a board. */

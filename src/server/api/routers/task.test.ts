@@ -51,11 +51,11 @@ describe('task procedures', () => {
         new Request('http://localhost/api/trpc/task.update', {
           method: 'POST',
           headers: { 'content-type': 'application/json', cookie, 'x-kanso-locale': locale },
-          body: JSON.stringify({ json: { workspaceSlug: slug, taskId: task.id, expectedVersion: 1, title: 'C' } }),
+          body: JSON.stringify({ workspaceSlug: slug, taskId: task.id, expectedVersion: 1, title: 'C' }),
         }),
       );
-      const json = (await response.json()) as { error: { json: { message: string; data: { appCode: string; current: { title: string; version: number } } } } };
-      return { status: response.status, ...json.error.json };
+      const json = (await response.json()) as { error: { message: string; data: { appCode: string; current: { title: string; version: number } } } };
+      return { status: response.status, ...json.error };
     };
     const en = await post('en');
     expect(en.status).toBe(409);

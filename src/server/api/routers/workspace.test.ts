@@ -25,17 +25,17 @@ describe('workspace router', () => {
         new Request('http://localhost/api/trpc/workspace.create', {
           method: 'POST',
           headers: { 'content-type': 'application/json', cookie, 'x-kanso-locale': locale },
-          body: JSON.stringify({ json: { name } }),
+          body: JSON.stringify({ name }),
         }),
       );
     const de = await post('de', 'a');
     expect(de.status).toBe(400);
-    const body = (await de.json()) as { error: { json: { message: string; data: { appCode: string; fieldErrors: Record<string, string> } } } };
-    expect(body.error.json.data.appCode).toBe('BAD_REQUEST');
-    expect(body.error.json.message).toBe('Bitte korrigieren Sie die markierten Felder.');
-    expect(body.error.json.data.fieldErrors.name).toBe('Mindestens 2 Zeichen.');
+    const body = (await de.json()) as { error: { message: string; data: { appCode: string; fieldErrors: Record<string, string> } } };
+    expect(body.error.data.appCode).toBe('BAD_REQUEST');
+    expect(body.error.message).toBe('Bitte korrigieren Sie die markierten Felder.');
+    expect(body.error.data.fieldErrors.name).toBe('Mindestens 2 Zeichen.');
     const en = (await (await post('en', '!!!')).json()) as typeof body;
-    expect(en.error.json.data.fieldErrors.name).toBe('Use letters or numbers in the name.');
+    expect(en.error.data.fieldErrors.name).toBe('Use letters or numbers in the name.');
     const { caller } = await callerAs(user.id);
     expect(await caller.workspace.list()).toEqual([]);
   });

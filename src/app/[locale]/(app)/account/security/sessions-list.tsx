@@ -72,8 +72,8 @@ export function SessionsList() {
                   </p>
                   <p className="text-xs text-muted-foreground">
                     {session.ip ? t('ip', { ip: session.ip }) : t('unknownIp')} ·{' '}
-                    {t('lastSeen', { time: format.relativeTime(session.lastSeenAt, now) })} ·{' '}
-                    {t('signedIn', { date: format.dateTime(session.createdAt, { dateStyle: 'medium', timeStyle: 'short' }) })}
+                    {t('lastSeen', { time: format.relativeTime(new Date(session.lastSeenAt), now) })} ·{' '}
+                    {t('signedIn', { date: format.dateTime(new Date(session.createdAt), { dateStyle: 'medium', timeStyle: 'short' }) })}
                   </p>
                 </div>
                 <Button

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { realtimeEventRecord } from '@/server/api/routers/realtime';
+import { toRealtimeEvent } from '@/server/realtime-events/outbox';
+import { taskRecord, taskToWire } from '@/server/tasks/board-schemas';
+import { iso, isoTimestamp, isoTimestampInput, toWire, typedOutput } from './wire';
+
+const at = new Date('2026-12-02T06:50:08.123Z');
+
+describe('the wire format (ADR 0013)', () => {
+  it('turns Dates into ISO strings at any depth and keeps everything else', () => {
+    const value = {
+      a: at,
+      b: null,
+      n: 3,
+      s: 'x',
+      list: [{ when: at, tags: ['t'] }, { when: null }],
+      nested: { deeper: { at }, record: { k: 1 } },
+    };
+    expect(toWire(value)).toEqual({
+      a: '2026-12-02T06:50:08.123Z',
+      b: null,
+      n: 3,
+      s: 'x',
+      list: [{ when: '2026-12-02T06:50:08.123Z', tags: ['t'] }, { when: null }],
+      nested: { deeper: { at: '2026-12-02T06:50:08.123Z' }, record: { k: 1 } },
+    });
+    // The input is not mutated; parts without a Date are shared, not copied.
+    expect(value.a).toBe(at);
+    expect(toWire(value).nested.record).toBe(value.nested.record);
+    expect(JSON.parse(JSON.stringify(toWire(value)))).toEqual(toWire(value));
+  });
+
+  it('writes what the output schema accepts, and reads back the same instant', () => {
+    expect(isoTimestamp.parse(iso(at))).toBe('2026-12-02T06:50:08.123Z');
+    expect(new Date(iso(at)).getTime()).toBe(at.getTime());
+    expect(iso(null)).toBeNull();
+    expect(isoTimestamp.safeParse('2026-12-02').success).toBe(false);
+    expect(isoTimestamp.safeParse('2026-12-02T06:50:08.123+01:00').success).toBe(false);
+  });
+
+  it('accepts client timestamps with an offset as Dates, refuses anything else', () => {
+    expect(isoTimestampInput.parse('2026-12-02T07:50:08.123+01:00')).toEqual(at);
+    expect(isoTimestampInput.parse('2026-12-02T06:50:08.123Z')).toEqual(at);
+    expect(isoTimestampInput.safeParse('yesterday').success).toBe(false);
+    expect(isoTimestampInput.safeParse(at).success).toBe(false);
+  });
+
+  it('maps a task row field by field: nothing outside the contract, every field as the contract says', () => {
+    const row = {
+      id: '00000000-0000-4000-8000-000000000001',
+      workspaceId: '00000000-0000-4000-8000-000000000002',
+      projectId: '00000000-0000-4000-8000-000000000003',
+      title: 'T',
+      description: '',
+      status: 'todo' as const,
+      assigneeId: null,
+      priority: 'none' as const,
+      dueDate: '2026-12-24',
+      labels: ['a'],
+      position: 'V',
+      version: 2,
+      createdBy: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const extra = { ...row, secret: 'must not travel' };
+    const wire = taskToWire(extra);
+    expect(wire).not.toHaveProperty('secret');
+    expect(taskRecord.strict().parse(wire)).toEqual(wire);
+    expect(wire.updatedAt).toBe('2026-12-02T06:50:08.123Z');
+  });
+
+  it('maps an outbox event to exactly what realtime.events promises', () => {
+    const row = {
+      id: 7,
+      workspaceId: '00000000-0000-4000-8000-000000000002',
+      projectId: '00000000-0000-4000-8000-000000000003',
+      type: 'task.updated',
+      payload: { id: 'x', version: 2, updatedAt: '2026-12-02T06:50:08.123Z' },
+      actorId: null,
+      requestId: 'r',
+      createdAt: at,
+    };
+    const wire = toRealtimeEvent(row);
+    expect(realtimeEventRecord.strict().parse(wire)).toEqual(wire);
+    expect(wire).not.toHaveProperty('workspaceId');
+    expect(wire).not.toHaveProperty('requestId');
+  });
+
+  it('a typed output contract passes the value through untouched', () => {
+    const value = { items: [] as unknown[], nextCursor: null };
+    expect(typedOutput(isoTimestamp)(value)).toBe(value);
+  });
+});
