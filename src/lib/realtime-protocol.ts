@@ -33,15 +33,8 @@
  */
 import { z } from 'zod';
 
-export const REALTIME_CLOSE = {
-  badTicket: 4401,
-  forbidden: 4403,
-  /** The session the ticket was minted for ended (signed out, revoked, expired): sign in again. */
-  sessionEnded: 4410,
-  authTimeout: 4408,
-  goingAway: 1001,
-  policy: 1008,
-} as const;
+// Zod-free, so that browser code can import the close codes without the schemas below (ADR 0016).
+export { REALTIME_CLOSE } from './realtime-close-codes';
 
 const uuid = z.string().uuid();
 

@@ -5,7 +5,6 @@ import { cookies } from 'next/headers';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { routing } from '@/i18n/routing';
-import { TRPCReactProvider } from '@/lib/trpc/client';
 import { THEME_COOKIE } from '@/lib/theme';
 
 export function generateStaticParams() {
@@ -30,9 +29,9 @@ export default async function LocaleLayout({ children, params }: { children: Rea
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-background focus:px-3 focus:py-2">
           {t('skipToContent')}
         </a>
-        <NextIntlClientProvider>
-          <TRPCReactProvider>{children}</TRPCReactProvider>
-        </NextIntlClientProvider>
+        {/* The tRPC + TanStack Query provider sits in the layouts that use the API ((app), (auth), invite,
+            join, dev), not here: the landing page ships without the API client (PERF-3, ADR 0016). */}
+        <NextIntlClientProvider>{children}</NextIntlClientProvider>
       </body>
     </html>
   );

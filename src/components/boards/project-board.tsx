@@ -10,7 +10,7 @@ import { useTranslations } from 'next-intl';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { ProjectUnavailable } from '@/components/projects/project-settings';
+import { ProjectUnavailable } from '@/components/projects/project-unavailable';
 import { Spinner } from '@/components/ui/spinner';
 import { useCan, useWorkspaceRole } from '@/components/workspaces/workspace-role';
 import { Link } from '@/i18n/navigation';
@@ -22,7 +22,7 @@ import { BoardColumns } from './board-columns';
 import { EMPTY_PRESENCE } from '@/lib/realtime/room-presence';
 import { PresenceBar } from './presence-bar';
 import { SyncStatus } from './sync-status';
-import { TaskDialog } from './task-dialog';
+import { TaskDialog, warmTaskDialog } from './task-dialog-lazy';
 import { TaskListView, type TaskFilters } from './task-list-view';
 import { useBoard } from './use-board';
 import { useLive, useLiveState, useMemberNames } from './workspace-live';
@@ -72,6 +72,10 @@ export function ProjectBoard({ initialProject }: { initialProject: Project }) {
     },
     [params, pathname],
   );
+
+  // The task dialog is a chunk of its own (markdown, comments, activity); fetched once the board is
+  // idle, so that a task still opens after the connection has gone (offline editing, ADR 0016).
+  useEffect(() => warmTaskDialog(), []);
 
   // Presence: the room sees which task this user has open.
   useEffect(() => {

@@ -18,7 +18,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useLocale, useTranslations } from 'next-intl';
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useOnReconnected } from '@/components/layout/connection-notice';
-import { useMemberList } from '@/components/members/members-view';
+import { useMemberList } from '@/components/members/use-member-list';
 import { useToast } from '@/components/ui/toaster';
 import { useWorkspaceRole } from '@/components/workspaces/workspace-role';
 import { applyEvent, removeTask, upsertTask, type BoardData, type PendingOp } from '@/lib/boards/board-model';

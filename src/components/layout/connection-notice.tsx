@@ -9,27 +9,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
 import { useTranslations } from 'next-intl';
-import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { Button } from '@/components/ui/button';
-import { connectionMonitor, ONLINE, type ConnectionState } from '@/lib/connection-status';
+import { connectionMonitor } from '@/lib/connection-status';
+import { useConnectionState, useOnReconnected } from './connection-state';
 
-export function useConnectionState(): ConnectionState {
-  return useSyncExternalStore(connectionMonitor.subscribe, connectionMonitor.get, () => ONLINE);
-}
-
-/** Calls `onBack` each time the API comes back after having been unreachable. */
-export function useOnReconnected(onBack: () => void): void {
-  const { status } = useConnectionState();
-  const previous = useRef(status);
-  const latest = useRef(onBack);
-  useEffect(() => {
-    latest.current = onBack;
-  });
-  useEffect(() => {
-    if (previous.current === 'reconnecting' && status === 'online') latest.current();
-    previous.current = status;
-  }, [status]);
-}
+export { useConnectionState, useOnReconnected };
 
 export function ConnectionNotice() {
   const t = useTranslations('connection');

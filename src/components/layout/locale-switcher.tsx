@@ -1,23 +1,23 @@
 'use client';
-import { useMutation } from '@tanstack/react-query';
 import { useLocale, useTranslations } from 'next-intl';
 import { useTransition } from 'react';
 import { usePathname, useRouter } from '@/i18n/navigation';
 import { locales, type Locale } from '@/i18n/routing';
-import { useTRPC } from '@/lib/trpc/client';
 
-/** Switches the UI language; for a signed-in user the choice is saved on the account. */
-export function LocaleSwitcher({ signedIn }: { signedIn: boolean }) {
+/**
+ * Switches the UI language (the URL's locale). Signed out this is all; signed in, SiteHeader renders
+ * SavedLocaleSwitcher instead, which also saves the choice on the account. Kept free of tRPC so the
+ * public pages do not ship the API client (PERF-3).
+ */
+export function LocaleSwitcher({ save, saving = false }: { save?: (locale: Locale) => Promise<unknown>; saving?: boolean }) {
   const t = useTranslations();
   const locale = useLocale();
   const router = useRouter();
   const pathname = usePathname();
-  const trpc = useTRPC();
-  const save = useMutation(trpc.user.setLocale.mutationOptions());
   const [pending, startTransition] = useTransition();
 
   const onChange = async (next: Locale) => {
-    if (signedIn) await save.mutateAsync({ locale: next });
+    if (save) await save(next);
     startTransition(() => {
       router.replace(`${pathname}${window.location.search}`, { locale: next });
     });
@@ -29,7 +29,7 @@ export function LocaleSwitcher({ signedIn }: { signedIn: boolean }) {
       <select
         className="h-9 rounded-md border border-border bg-background px-2 text-sm"
         value={locale}
-        disabled={pending || save.isPending}
+        disabled={pending || saving}
         onChange={(e) => void onChange(e.target.value as Locale)}
         data-testid="locale-switcher"
       >

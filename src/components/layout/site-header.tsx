@@ -1,7 +1,9 @@
+import { Moon, Sun } from 'lucide-react';
 import { getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { Link } from '@/i18n/navigation';
 import { LocaleSwitcher } from './locale-switcher';
+import { SignedInLocaleSwitcher } from './signed-in-locale-switcher';
 import { ThemeToggle } from './theme-toggle';
 
 export async function SiteHeader({ signedIn, children }: { signedIn: boolean; children?: ReactNode }) {
@@ -14,8 +16,11 @@ export async function SiteHeader({ signedIn, children }: { signedIn: boolean; ch
         </Link>
         {/* min-w-0: on a phone the workspace name gives way (truncates) rather than pushing the row off-screen. */}
         <div className="flex min-w-0 flex-1 items-center gap-2">{children}</div>
-        <LocaleSwitcher signedIn={signedIn} />
-        <ThemeToggle />
+        {signedIn ? <SignedInLocaleSwitcher /> : <LocaleSwitcher />}
+        <ThemeToggle>
+          <Sun className="h-4 w-4 dark:hidden" aria-hidden />
+          <Moon className="hidden h-4 w-4 dark:block" aria-hidden />
+        </ThemeToggle>
       </div>
     </header>
   );

@@ -1,54 +1,49 @@
 'use client';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { CircleUser } from 'lucide-react';
-import { DropdownMenu } from 'radix-ui';
 import { useTranslations } from 'next-intl';
-import { Link, useRouter } from '@/i18n/navigation';
-import { can, type Role } from '@/lib/permissions';
-import { useTRPC } from '@/lib/trpc/client';
+import { useState } from 'react';
+import { opensMenu, useLazyComponent } from '@/lib/use-lazy-component';
+import type { UserMenuProps } from './user-menu-content';
 
-export function UserMenu({ email, workspaceSlug, role }: { email: string; workspaceSlug: string; role: Role }) {
+/** The trigger's look, shared with the menu's own trigger (user-menu-content.tsx). */
+export const USER_MENU_TRIGGER =
+  'inline-flex h-9 w-9 items-center justify-center rounded-full hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring';
+const load = () => import('./user-menu-content').then((m) => m.default);
+
+/**
+ * The account menu. The menu (Radix DropdownMenu with its popper and focus handling) is a chunk of
+ * its own, fetched when the page is idle (PERF-3, ADR 0016); until then the same button stands in
+ * and opens the menu as soon as it has loaded.
+ */
+export function UserMenu(props: UserMenuProps) {
   const t = useTranslations('nav');
-  const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  const signOut = useMutation(
-    trpc.auth.signOut.mutationOptions({
-      onSettled: () => {
-        // Nothing of the signed-out user may stay in the cache.
-        queryClient.clear();
-        router.replace('/sign-in');
-        router.refresh();
-      },
-    }),
-  );
-  const item = 'flex cursor-pointer items-center rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted';
+  const [Menu, request] = useLazyComponent(load);
+  const [wanted, setWanted] = useState(false);
+  // Keeps the keyboard focus on the button when the stand-in is swapped for the real one.
+  const [focused, setFocused] = useState(false);
+  if (Menu) return <Menu {...props} defaultOpen={wanted} autoFocus={focused && !wanted} />;
+  const open = () => {
+    setWanted(true);
+    request();
+  };
   return (
-    <DropdownMenu.Root>
-      <DropdownMenu.Trigger
-        className="inline-flex h-9 w-9 items-center justify-center rounded-full hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-        aria-label={t('account')}
-        data-testid="user-menu"
-      >
-        <CircleUser className="h-5 w-5" aria-hidden />
-      </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content align="end" sideOffset={6} className="z-50 min-w-56 rounded-md border border-border bg-card p-1 shadow-md">
-          <DropdownMenu.Label className="truncate px-2 py-1.5 text-xs text-muted-foreground">{email}</DropdownMenu.Label>
-          <DropdownMenu.Item asChild className={item}>
-            <Link href={can(role, 'workspace:update') ? `/w/${workspaceSlug}/settings` : `/w/${workspaceSlug}/settings/members`}>
-              {t('settings')}
-            </Link>
-          </DropdownMenu.Item>
-          <DropdownMenu.Item asChild className={item}>
-            <Link href="/account/security">{t('account')}</Link>
-          </DropdownMenu.Item>
-          <DropdownMenu.Separator className="my-1 h-px bg-border" />
-          <DropdownMenu.Item className={item} onSelect={() => signOut.mutate()} data-testid="sign-out">
-            {t('signOut')}
-          </DropdownMenu.Item>
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
-    </DropdownMenu.Root>
+    <button
+      type="button"
+      className={USER_MENU_TRIGGER}
+      aria-label={t('account')}
+      aria-haspopup="menu"
+      aria-expanded={false}
+      data-testid="user-menu"
+      onFocus={() => setFocused(true)}
+      onBlur={() => setFocused(false)}
+      onPointerDown={(e) => e.button === 0 && open()}
+      onKeyDown={(e) => {
+        if (!opensMenu(e.key)) return;
+        e.preventDefault();
+        open();
+      }}
+    >
+      <CircleUser className="h-5 w-5" aria-hidden />
+    </button>
   );
 }

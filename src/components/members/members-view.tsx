@@ -4,7 +4,7 @@
  * the rows the viewer may manage (the same rules as the server: src/lib/permissions.ts); leave and
  * transfer ownership below. The server refuses the same things anyway.
  */
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useFormatter, useTranslations } from 'next-intl';
 import { useId, useRef, useState } from 'react';
 import { Alert } from '@/components/ui/alert';
@@ -16,6 +16,7 @@ import { useTRPC } from '@/lib/trpc/client';
 import { LeaveWorkspace } from './leave-workspace';
 import { TransferOwnership } from './transfer-ownership';
 import { LoadError } from '@/components/ui/load-error';
+import { useMemberList } from './use-member-list';
 
 export interface MemberItem {
   userId: string;
@@ -26,11 +27,7 @@ export interface MemberItem {
   joinedAt: string;
 }
 
-export function useMemberList() {
-  const trpc = useTRPC();
-  const { workspaceSlug } = useWorkspaceRole();
-  return useInfiniteQuery(trpc.member.list.infiniteQueryOptions({ workspaceSlug }, { getNextPageParam: (page) => page.nextCursor ?? undefined }));
-}
+export { useMemberList };
 
 export function MembersView({ workspaceName }: { workspaceName: string }) {
   const t = useTranslations('members');

@@ -6,7 +6,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslations } from 'next-intl';
 import { useEffect, useId, useState } from 'react';
-import { useMemberList, type MemberItem } from '@/components/members/members-view';
+import type { MemberItem } from '@/components/members/members-view';
+import { useMemberList } from '@/components/members/use-member-list';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Label } from '@/components/ui/label';

@@ -20,8 +20,11 @@ import { useCan, useWorkspaceRole } from '@/components/workspaces/workspace-role
 import { Link, useRouter } from '@/i18n/navigation';
 import { errorCodeOf, fieldErrorsOf, useTRPC } from '@/lib/trpc/client';
 import { ProjectMembers, useProjectMembers } from './project-members';
+import { ProjectNotFound, ProjectUnavailable } from './project-unavailable';
 import { VisibilityField, type Visibility } from './visibility-field';
 import { LoadError } from '@/components/ui/load-error';
+
+export { ProjectNotFound, ProjectUnavailable };
 
 export interface ProjectValues {
   id: string;
@@ -29,26 +32,6 @@ export interface ProjectValues {
   description: string;
   visibility: Visibility;
   version: number;
-}
-
-export function ProjectNotFound() {
-  const t = useTranslations('projects.settings');
-  return <ProjectUnavailable title={t('notFoundTitle')} body={t('notFoundBody')} testId="project-not-found" />;
-}
-
-/** A project page that cannot be shown (not found, no access, access revoked), with the way back. */
-export function ProjectUnavailable({ title, body, testId }: { title: string; body: string; testId: string }) {
-  const t = useTranslations('projects.settings');
-  const { workspaceSlug } = useWorkspaceRole();
-  return (
-    <div className="mx-auto max-w-md py-16 text-center" data-testid={testId}>
-      <h1 className="text-2xl font-semibold">{title}</h1>
-      <p className="mt-3 text-muted-foreground">{body}</p>
-      <Button asChild className="mt-6">
-        <Link href={`/w/${workspaceSlug}`}>{t('backToProjects')}</Link>
-      </Button>
-    </div>
-  );
 }
 
 export function ProjectSettings({ projectId }: { projectId: string }) {

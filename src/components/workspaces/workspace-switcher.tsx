@@ -1,51 +1,55 @@
 'use client';
-import { useQuery } from '@tanstack/react-query';
-import { Check, ChevronsUpDown, Plus } from 'lucide-react';
-import { DropdownMenu } from 'radix-ui';
+import { ChevronsUpDown } from 'lucide-react';
 import { useTranslations } from 'next-intl';
-import { Link } from '@/i18n/navigation';
-import { useTRPC } from '@/lib/trpc/client';
+import { useState } from 'react';
+import { opensMenu, useLazyComponent } from '@/lib/use-lazy-component';
 
-interface WorkspaceItem {
+export interface WorkspaceItem {
   name: string;
   slug: string;
 }
 
+/** The trigger's look, shared with the menu's own trigger (workspace-switcher-content.tsx). */
+export const WORKSPACE_SWITCHER_TRIGGER =
+  'inline-flex h-9 min-w-0 items-center gap-2 rounded-md border border-border px-3 text-sm font-medium hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring';
+
+const load = () => import('./workspace-switcher-content').then((m) => m.default);
+
+/**
+ * The workspace switcher. The menu (Radix DropdownMenu) is a chunk of its own, fetched when the page
+ * is idle (PERF-3, ADR 0016); until then the same button stands in and opens the menu as soon as it
+ * has loaded.
+ */
 export function WorkspaceSwitcher({ current }: { current: WorkspaceItem }) {
   const t = useTranslations('nav');
-  const trpc = useTRPC();
-  // Prefetched by the server layout, so this renders without a loading state.
-  const { data: workspaces = [current] } = useQuery(trpc.workspace.list.queryOptions());
+  const [Menu, request] = useLazyComponent(load);
+  const [wanted, setWanted] = useState(false);
+  // Keeps the keyboard focus on the button when the stand-in is swapped for the real one.
+  const [focused, setFocused] = useState(false);
+  if (Menu) return <Menu current={current} defaultOpen={wanted} autoFocus={focused && !wanted} />;
+  const open = () => {
+    setWanted(true);
+    request();
+  };
   return (
-    <DropdownMenu.Root>
-      <DropdownMenu.Trigger
-        className="inline-flex h-9 min-w-0 items-center gap-2 rounded-md border border-border px-3 text-sm font-medium hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-        aria-label={t('switchWorkspace')}
-        data-testid="workspace-switcher"
-      >
-        <span className="max-w-40 truncate">{current.name}</span>
-        <ChevronsUpDown className="h-4 w-4 shrink-0 opacity-60" aria-hidden />
-      </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content align="start" sideOffset={6} className="z-50 min-w-56 rounded-md border border-border bg-card p-1 shadow-md">
-          <DropdownMenu.Label className="px-2 py-1.5 text-xs text-muted-foreground">{t('workspaces')}</DropdownMenu.Label>
-          {workspaces.map((w) => (
-            <DropdownMenu.Item key={w.slug} asChild className="flex cursor-pointer items-center justify-between rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted">
-              <Link href={`/w/${w.slug}`}>
-                <span className="truncate">{w.name}</span>
-                {w.slug === current.slug ? <Check className="h-4 w-4" aria-hidden /> : null}
-              </Link>
-            </DropdownMenu.Item>
-          ))}
-          <DropdownMenu.Separator className="my-1 h-px bg-border" />
-          <DropdownMenu.Item asChild className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted">
-            <Link href="/onboarding">
-              <Plus className="h-4 w-4" aria-hidden />
-              {t('newWorkspace')}
-            </Link>
-          </DropdownMenu.Item>
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
-    </DropdownMenu.Root>
+    <button
+      type="button"
+      className={WORKSPACE_SWITCHER_TRIGGER}
+      aria-label={t('switchWorkspace')}
+      aria-haspopup="menu"
+      aria-expanded={false}
+      data-testid="workspace-switcher"
+      onFocus={() => setFocused(true)}
+      onBlur={() => setFocused(false)}
+      onPointerDown={(e) => e.button === 0 && open()}
+      onKeyDown={(e) => {
+        if (!opensMenu(e.key)) return;
+        e.preventDefault();
+        open();
+      }}
+    >
+      <span className="max-w-40 truncate">{current.name}</span>
+      <ChevronsUpDown className="h-4 w-4 shrink-0 opacity-60" aria-hidden />
+    </button>
   );
 }

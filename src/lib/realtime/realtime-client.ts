@@ -15,7 +15,7 @@
  * last event it applied (`realtime.events`).
  */
 import type { ServerMessage } from '@/lib/realtime-protocol';
-import { REALTIME_CLOSE } from '@/lib/realtime-protocol';
+import { REALTIME_CLOSE } from '@/lib/realtime-close-codes';
 
 export type RealtimeStatus = 'connecting' | 'open' | 'offline' | 'forbidden' | 'signedOut';
 

@@ -2,6 +2,7 @@ import { setRequestLocale } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { ConnectionNotice } from '@/components/layout/connection-notice';
 import { redirect } from '@/i18n/navigation';
+import { TRPCReactProvider } from '@/lib/trpc/client';
 import { getSession } from '@/lib/trpc/server';
 
 /** Everything under (app) needs a valid session row (the proxy only checked for a cookie). */
@@ -11,9 +12,9 @@ export default async function AppLayout({ children, params }: { children: ReactN
   const session = await getSession();
   if (!session) redirect({ href: '/sign-in', locale });
   return (
-    <>
+    <TRPCReactProvider>
       <ConnectionNotice />
       {children}
-    </>
+    </TRPCReactProvider>
   );
 }

@@ -3,7 +3,7 @@ import type { Metadata } from 'next';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { Suspense } from 'react';
 import { ProjectBoard } from '@/components/boards/project-board';
-import { ProjectNotFound } from '@/components/projects/project-settings';
+import { ProjectNotFound } from '@/components/projects/project-unavailable';
 import { Spinner } from '@/components/ui/spinner';
 import { getWorkspace, HydrateClient, serverCaller } from '@/lib/trpc/server';
 
