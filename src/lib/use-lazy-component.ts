@@ -29,3 +29,33 @@ export function useLazyComponent<P>(load: () => Promise<ComponentType<P>>): [Com
 export function opensMenu(key: string): boolean {
   return key === 'Enter' || key === ' ' || key === 'ArrowDown';
 }
+
+/**
+ * A menu whose content is a lazy component (`useLazyComponent`): until it has loaded, the caller
+ * renders a stand-in button with `trigger`; a click or a menu key fetches the menu, which then opens
+ * (`menuProps.defaultOpen`), and the keyboard focus stays on the button (`menuProps.autoFocus`).
+ */
+export function useLazyMenu<P>(load: () => Promise<ComponentType<P>>) {
+  const [Menu, request] = useLazyComponent(load);
+  const [wanted, setWanted] = useState(false);
+  // Keeps the keyboard focus on the button when the stand-in is swapped for the real one.
+  const [focused, setFocused] = useState(false);
+  const open = () => {
+    setWanted(true);
+    request();
+  };
+  const trigger = {
+    type: 'button' as const,
+    'aria-haspopup': 'menu' as const,
+    'aria-expanded': false,
+    onFocus: () => setFocused(true),
+    onBlur: () => setFocused(false),
+    onPointerDown: (e: { button: number }) => e.button === 0 && open(),
+    onKeyDown: (e: { key: string; preventDefault(): void }) => {
+      if (!opensMenu(e.key)) return;
+      e.preventDefault();
+      open();
+    },
+  };
+  return { Menu, menuProps: { defaultOpen: wanted, autoFocus: focused && !wanted }, trigger };
+}

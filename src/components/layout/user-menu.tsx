@@ -1,8 +1,7 @@
 'use client';
 import { CircleUser } from 'lucide-react';
 import { useTranslations } from 'next-intl';
-import { useState } from 'react';
-import { opensMenu, useLazyComponent } from '@/lib/use-lazy-component';
+import { useLazyMenu } from '@/lib/use-lazy-component';
 import type { UserMenuProps } from './user-menu-content';
 
 /** The trigger's look, shared with the menu's own trigger (user-menu-content.tsx). */
@@ -17,31 +16,14 @@ const load = () => import('./user-menu-content').then((m) => m.default);
  */
 export function UserMenu(props: UserMenuProps) {
   const t = useTranslations('nav');
-  const [Menu, request] = useLazyComponent(load);
-  const [wanted, setWanted] = useState(false);
-  // Keeps the keyboard focus on the button when the stand-in is swapped for the real one.
-  const [focused, setFocused] = useState(false);
-  if (Menu) return <Menu {...props} defaultOpen={wanted} autoFocus={focused && !wanted} />;
-  const open = () => {
-    setWanted(true);
-    request();
-  };
+  const { Menu, menuProps, trigger } = useLazyMenu(load);
+  if (Menu) return <Menu {...props} {...menuProps} />;
   return (
     <button
-      type="button"
+      {...trigger}
       className={USER_MENU_TRIGGER}
       aria-label={t('account')}
-      aria-haspopup="menu"
-      aria-expanded={false}
       data-testid="user-menu"
-      onFocus={() => setFocused(true)}
-      onBlur={() => setFocused(false)}
-      onPointerDown={(e) => e.button === 0 && open()}
-      onKeyDown={(e) => {
-        if (!opensMenu(e.key)) return;
-        e.preventDefault();
-        open();
-      }}
     >
       <CircleUser className="h-5 w-5" aria-hidden />
     </button>

@@ -1,8 +1,7 @@
 'use client';
 import { ChevronsUpDown } from 'lucide-react';
 import { useTranslations } from 'next-intl';
-import { useState } from 'react';
-import { opensMenu, useLazyComponent } from '@/lib/use-lazy-component';
+import { useLazyMenu } from '@/lib/use-lazy-component';
 
 export interface WorkspaceItem {
   name: string;
@@ -22,31 +21,14 @@ const load = () => import('./workspace-switcher-content').then((m) => m.default)
  */
 export function WorkspaceSwitcher({ current }: { current: WorkspaceItem }) {
   const t = useTranslations('nav');
-  const [Menu, request] = useLazyComponent(load);
-  const [wanted, setWanted] = useState(false);
-  // Keeps the keyboard focus on the button when the stand-in is swapped for the real one.
-  const [focused, setFocused] = useState(false);
-  if (Menu) return <Menu current={current} defaultOpen={wanted} autoFocus={focused && !wanted} />;
-  const open = () => {
-    setWanted(true);
-    request();
-  };
+  const { Menu, menuProps, trigger } = useLazyMenu(load);
+  if (Menu) return <Menu current={current} {...menuProps} />;
   return (
     <button
-      type="button"
+      {...trigger}
       className={WORKSPACE_SWITCHER_TRIGGER}
       aria-label={t('switchWorkspace')}
-      aria-haspopup="menu"
-      aria-expanded={false}
       data-testid="workspace-switcher"
-      onFocus={() => setFocused(true)}
-      onBlur={() => setFocused(false)}
-      onPointerDown={(e) => e.button === 0 && open()}
-      onKeyDown={(e) => {
-        if (!opensMenu(e.key)) return;
-        e.preventDefault();
-        open();
-      }}
     >
       <span className="max-w-40 truncate">{current.name}</span>
       <ChevronsUpDown className="h-4 w-4 shrink-0 opacity-60" aria-hidden />
