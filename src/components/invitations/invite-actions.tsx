@@ -8,6 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { useRouter } from '@/i18n/navigation';
 import { useTRPC } from '@/lib/trpc/client';
+import { useSignOut } from '@/lib/use-sign-out';
 
 function messageOf(error: unknown, fallback: string): string | null {
   if (!error) return null;
@@ -67,19 +68,7 @@ export function AcceptInviteButton({ kind, token }: { kind: 'email' | 'link'; to
 /** Signs out here and opens sign-in, coming back to this invitation afterwards. */
 export function SwitchAccountButton({ returnTo }: { returnTo: string }) {
   const t = useTranslations('invite');
-  const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  const signOut = useMutation(
-    trpc.auth.signOut.mutationOptions({
-      onSettled: () => {
-        // Nothing of the signed-out user may stay in the cache.
-        queryClient.clear();
-        router.replace({ pathname: '/sign-in', query: { callbackUrl: returnTo } });
-        router.refresh();
-      },
-    }),
-  );
+  const signOut = useSignOut(returnTo);
   return (
     <Button type="button" variant="outline" disabled={signOut.isPending} onClick={() => signOut.mutate()} data-testid="switch-account">
       {signOut.isPending ? t('signingOut') : t('signOut')}

@@ -1,11 +1,10 @@
 'use client';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { CircleUser } from 'lucide-react';
 import { DropdownMenu } from 'radix-ui';
 import { useTranslations } from 'next-intl';
-import { Link, useRouter } from '@/i18n/navigation';
+import { Link } from '@/i18n/navigation';
 import { can, type Role } from '@/lib/permissions';
-import { useTRPC } from '@/lib/trpc/client';
+import { useSignOut } from '@/lib/use-sign-out';
 import { USER_MENU_TRIGGER } from './user-menu';
 
 export interface UserMenuProps {
@@ -17,19 +16,7 @@ export interface UserMenuProps {
 /** The account menu itself (Radix DropdownMenu); loaded lazily by user-menu.tsx. */
 export default function UserMenuContent({ email, workspaceSlug, role, defaultOpen = false, autoFocus = false }: UserMenuProps & { defaultOpen?: boolean; autoFocus?: boolean }) {
   const t = useTranslations('nav');
-  const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  const signOut = useMutation(
-    trpc.auth.signOut.mutationOptions({
-      onSettled: () => {
-        // Nothing of the signed-out user may stay in the cache.
-        queryClient.clear();
-        router.replace('/sign-in');
-        router.refresh();
-      },
-    }),
-  );
+  const signOut = useSignOut();
   const item = 'flex cursor-pointer items-center rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted';
   return (
     <DropdownMenu.Root defaultOpen={defaultOpen}>
