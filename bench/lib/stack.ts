@@ -10,6 +10,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../../scripts/lib/process-alive';
+import { stackEnv } from '../../scripts/lib/stack-env';
 
 export interface StackConfig {
   /** A folder directly under .data/ (wiped at start). */
@@ -62,20 +64,11 @@ async function status(url: string): Promise<number | null> {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The pid on the first line of a pid file, if that process lives. */
 function pidFrom(file: string): number | null {
   try {
     const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+    return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? pid : null;
   } catch {
     return null;
   }
@@ -97,26 +90,7 @@ export async function startStack(config: StackConfig, log: (line: string) => voi
 
   const baseUrl = `http://127.0.0.1:${config.port}`;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    PORT: String(config.port),
-    KANSO_HOST: '127.0.0.1',
-    APP_URL: baseUrl,
-    AUTH_TRUST_HOST: 'true',
-    AUTH_SECRET: BENCH_AUTH_SECRET,
-    // Nothing listens there; the benches send no mail.
-    SMTP_URL: 'smtp://127.0.0.1:25999',
-    MAIL_FROM: 'Kanso bench <no-reply@kanso.test>',
-    KANSO_DATA_DIR: dataDir,
-    DATABASE_URL: '',
-    DATABASE_ADMIN_URL: '',
-    EMBEDDED_PG_PORT: String(config.pgPort),
-    REALTIME_PORT: String(config.realtimePort),
-    REALTIME_HOST: '127.0.0.1',
-    NEXT_PUBLIC_REALTIME_URL: `ws://127.0.0.1:${config.realtimePort}`,
-    DEV_MAILBOX: 'false',
-    LOG_LEVEL: 'warn',
-    NEXT_TELEMETRY_DISABLED: '1',
+    ...stackEnv({ ...config, dataDir, appUrl: baseUrl, authSecret: BENCH_AUTH_SECRET, label: 'bench' }),
     ...config.env,
   };
   const launcher = spawn(process.execPath, ['--import', 'tsx', 'scripts/launch.ts', 'start'], {

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { stackEnv as launcherEnv } from '../../scripts/lib/stack-env';
 import { alive, pidListeningOn, sleep, waitUntil } from './processes';
 
 export interface StackConfig {
@@ -30,30 +31,8 @@ export function chaosConfig(root: string): StackConfig {
 }
 
 export function stackEnv(config: StackConfig): NodeJS.ProcessEnv {
-  const appUrl = `http://localhost:${config.port}`;
-  return {
-    ...process.env,
-    NODE_ENV: 'production',
-    PORT: String(config.port),
-    KANSO_HOST: '127.0.0.1',
-    APP_URL: appUrl,
-    AUTH_TRUST_HOST: 'true',
-    // Test-only values (≥ 32 characters), never used outside this suite.
-    AUTH_SECRET: 'chaos-only-auth-secret-0123456789-abcdefghijklmnop',
-    // Nothing listens there; the workload sends no mail.
-    SMTP_URL: 'smtp://127.0.0.1:25999',
-    MAIL_FROM: 'Kanso chaos <no-reply@kanso.test>',
-    KANSO_DATA_DIR: config.dataDir,
-    DATABASE_URL: '',
-    DATABASE_ADMIN_URL: '',
-    EMBEDDED_PG_PORT: String(config.pgPort),
-    REALTIME_PORT: String(config.realtimePort),
-    REALTIME_HOST: '127.0.0.1',
-    NEXT_PUBLIC_REALTIME_URL: `ws://127.0.0.1:${config.realtimePort}`,
-    DEV_MAILBOX: 'false',
-    LOG_LEVEL: 'warn',
-    NEXT_TELEMETRY_DISABLED: '1',
-  };
+  // A test-only secret (≥ 32 characters), never used outside this suite.
+  return launcherEnv({ ...config, authSecret: 'chaos-only-auth-secret-0123456789-abcdefghijklmnop', label: 'chaos' });
 }
 
 export interface Launcher {
