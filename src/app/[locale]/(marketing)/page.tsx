@@ -3,12 +3,12 @@ import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { SiteHeader } from '@/components/layout/site-header';
 import { Button } from '@/components/ui/button';
 import { Link } from '@/i18n/navigation';
-import { currentSession } from '@/lib/session';
+import { getSession } from '@/lib/session';
 
 export default async function LandingPage({ params }: { params: Promise<{ locale: string }> }) {
   const { locale } = await params;
   setRequestLocale(locale);
-  const [t, session] = await Promise.all([getTranslations('landing'), currentSession()]);
+  const [t, session] = await Promise.all([getTranslations('landing'), getSession()]);
   const features = [
     { icon: Radio, title: t('features.liveTitle'), body: t('features.liveBody') },
     { icon: Users, title: t('features.teamsTitle'), body: t('features.teamsBody') },
