@@ -33,6 +33,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { harnessPorts } from '../scripts/lib/ports';
 import { benchArgs, percentile } from './lib/cli';
 import { rssMb } from './lib/proc';
 import { requireBuild, startStack, type Stack } from './lib/stack';
@@ -48,11 +49,10 @@ const WARMUP_S = Math.max(0, Number(args.warmup ?? Math.min(60, (MINUTES * 60) /
 const HOLD_S = Math.max(1, Number(args.hold ?? 30));
 const MAX_IN_FLIGHT = Math.max(1, Number(args['max-in-flight'] ?? 1000));
 const TIMEOUT_MS = 30_000;
-const PORTS = {
-  web: Number(process.env.BENCH_SOAK_PORT ?? 3410),
-  realtime: Number(process.env.BENCH_SOAK_REALTIME_PORT ?? 3411),
-  pg: Number(process.env.BENCH_SOAK_PG_PORT ?? 54346),
-};
+const PORTS = await harnessPorts(
+  { web: ['BENCH_SOAK_PORT', 3410], realtime: ['BENCH_SOAK_REALTIME_PORT', 3411], pg: ['BENCH_SOAK_PG_PORT', 54346] },
+  (line) => console.log(`[bench:soak] ${line}`),
+);
 const DATA_DIR = '.data/bench-soak';
 const PROBE_DIR = path.resolve(DATA_DIR, 'loop-probe');
 

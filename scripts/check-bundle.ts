@@ -28,25 +28,27 @@ import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from '@playwright/test';
 import { DEMO, hasBuild, launchChromium, signInDemo, startBuiltApp, type StorageState } from './lib/built-app';
+import { harnessPorts } from './lib/ports';
 
 /** Budgets in KiB of gzipped JS (SPEC PERF-3); routes without one are reported only. */
 export const BUDGETS_KIB: Record<string, number> = { landing: 150, board: 250 };
 
-const port = (name: string, fallback: number): number => {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-};
-const APP_PORT = port('CHECK_BUNDLE_PORT', 3600);
-const REALTIME_PORT = port('CHECK_BUNDLE_REALTIME_PORT', 3601);
-const PG_PORT = port('CHECK_BUNDLE_PG_PORT', 54355);
+const log = (line: string) => console.log(`[check-bundle] ${line}`);
+
+const { APP_PORT, REALTIME_PORT, PG_PORT } = await harnessPorts(
+  {
+    APP_PORT: ['CHECK_BUNDLE_PORT', 3600],
+    REALTIME_PORT: ['CHECK_BUNDLE_REALTIME_PORT', 3601],
+    PG_PORT: ['CHECK_BUNDLE_PG_PORT', 54355],
+  },
+  log,
+);
 const DATA_DIR = '.data/check-bundle';
 const APP_URL = `http://localhost:${APP_PORT}`;
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
 const jsonOut = args.find((a) => a.startsWith('--json='))?.slice('--json='.length);
-
-const log = (line: string) => console.log(`[check-bundle] ${line}`);
 
 export interface ScriptFile {
   url: string;

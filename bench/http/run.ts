@@ -27,6 +27,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import postgres from 'postgres';
+import { harnessPorts } from '../../scripts/lib/ports';
 import { benchArgs } from '../lib/cli';
 import { requireBuild, startStack, type Stack } from '../lib/stack';
 import { measure, measureArgon2, SCENARIOS, type LoadContext, type Measurement, type ScenarioName } from './load';
@@ -38,12 +39,15 @@ const quick = args.quick === 'true';
 const ROUNDS = Math.max(1, Number(args.rounds ?? (quick ? 1 : 3)));
 const DURATION = Math.max(1, Number(args.duration ?? (quick ? 3 : 10)));
 const SCENARIO_LIST = (args.scenarios ?? 'read,update,comment,signin').split(',').filter((s): s is ScenarioName => s in SCENARIOS);
-const PORTS = {
-  web: Number(process.env.BENCH_HTTP_PORT ?? 3400),
-  realtime: Number(process.env.BENCH_HTTP_REALTIME_PORT ?? 3401),
-  floor: Number(process.env.BENCH_HTTP_FLOOR_PORT ?? 3404),
-  pg: Number(process.env.BENCH_HTTP_PG_PORT ?? 54345),
-};
+const PORTS = await harnessPorts(
+  {
+    web: ['BENCH_HTTP_PORT', 3400],
+    realtime: ['BENCH_HTTP_REALTIME_PORT', 3401],
+    floor: ['BENCH_HTTP_FLOOR_PORT', 3404],
+    pg: ['BENCH_HTTP_PG_PORT', 54345],
+  },
+  (line) => console.log(`[bench:http] ${line}`),
+);
 const POOL_MAX = process.env.DATABASE_POOL_MAX ?? '10';
 /** Pause before each measurement. */
 const SETTLE_MS = quick ? 1000 : 2000;

@@ -5,7 +5,7 @@
  * stack's data directory in their environment).
  *
  * One stack (`scripts/launch.ts start`, embedded PostgreSQL in .data/chaos, ports 3700/3701/54370 —
- * CHAOS_APP_PORT, CHAOS_REALTIME_PORT, CHAOS_PG_PORT move them), then one scenario per fault, each on
+ * CHAOS_APP_PORT, CHAOS_REALTIME_PORT, CHAOS_PG_PORT move them; a default already taken moves to a free port), then one scenario per fault, each on
  * a fresh project with 4 writers (test/chaos/workload.ts), a read probe every 100 ms and an open
  * board (test/chaos/listener.ts, the browser's resync rules):
  *
@@ -49,10 +49,10 @@ import {
 import { account, downtime, longestWriteGap, startProbe, startWorkload } from './workload';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const config = chaosConfig(root);
-const baseUrl = `http://127.0.0.1:${config.port}`;
 const REPORT = path.join(root, 'test-results', 'chaos-report.json');
 const log = (line: string) => console.log(`[chaos] ${line}`);
+const config = await chaosConfig(root, log);
+const baseUrl = `http://127.0.0.1:${config.port}`;
 
 interface Row {
   name: string;

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { harnessPorts } from '../../scripts/lib/ports';
 import { stackEnv as launcherEnv } from '../../scripts/lib/stack-env';
 import { alive, pidListeningOn, sleep, waitUntil } from './processes';
 
@@ -19,15 +20,12 @@ export interface StackConfig {
   pgPort: number;
 }
 
-export function chaosConfig(root: string): StackConfig {
-  const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-  return {
-    root,
-    dataDir: path.join(root, '.data', 'chaos'),
-    port: num('CHAOS_APP_PORT', 3700),
-    realtimePort: num('CHAOS_REALTIME_PORT', 3701),
-    pgPort: num('CHAOS_PG_PORT', 54370),
-  };
+export async function chaosConfig(root: string, log?: (line: string) => void): Promise<StackConfig> {
+  const ports = await harnessPorts(
+    { port: ['CHAOS_APP_PORT', 3700], realtimePort: ['CHAOS_REALTIME_PORT', 3701], pgPort: ['CHAOS_PG_PORT', 54370] },
+    log,
+  );
+  return { root, dataDir: path.join(root, '.data', 'chaos'), ...ports };
 }
 
 export function stackEnv(config: StackConfig): NodeJS.ProcessEnv {
