@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { realtimeEventRecord } from '@/server/api/routers/realtime';
 import { toRealtimeEvent } from '@/server/realtime-events/outbox';
-import { taskRecord, taskToWire } from '@/server/tasks/board-schemas';
-import { iso, isoTimestamp, isoTimestampInput, toWire, typedOutput } from './wire';
+import { taskRecord, taskRowToWire, taskToWire } from '@/server/tasks/board-schemas';
+import { iso, isoTimestamp, isoTimestampInput, pgTimestampToIso, toWire, typedOutput } from './wire';
 
 const at = new Date('2026-12-02T06:50:08.123Z');
 
@@ -68,6 +68,63 @@ describe('the wire format (ADR 0013)', () => {
     expect(wire).not.toHaveProperty('secret');
     expect(taskRecord.strict().parse(wire)).toEqual(wire);
     expect(wire.updatedAt).toBe('2026-12-02T06:50:08.123Z');
+  });
+
+  it('reads PostgreSQL timestamptz text as new Date(text).toISOString() would, for every fraction and offset', () => {
+    const texts = [
+      '2026-12-02 06:50:08+00',
+      '2026-12-02 06:50:08.1+00',
+      '2026-12-02 06:50:08.12+00',
+      '2026-12-02 06:50:08.123+00',
+      '2026-12-02 06:50:08.123999+00',
+      '1999-12-31 23:59:59.999999+00',
+      '2026-12-02 07:50:08.123456+01',
+      '2026-12-02 01:20:08.5-05:30',
+    ];
+    for (const text of texts) expect(pgTimestampToIso(text)).toBe(new Date(text).toISOString());
+    expect(pgTimestampToIso('2026-12-02 06:50:08.123456+00')).toBe('2026-12-02T06:50:08.123Z');
+    expect(isoTimestamp.parse(pgTimestampToIso('2026-12-02 06:50:08+00'))).toBe('2026-12-02T06:50:08.000Z');
+  });
+
+  it('maps a raw task row to the same record as taskToWire, and nothing else', () => {
+    const raw = {
+      id: '00000000-0000-4000-8000-000000000001',
+      workspace_id: '00000000-0000-4000-8000-000000000002',
+      project_id: '00000000-0000-4000-8000-000000000003',
+      title: 'T',
+      description: '',
+      status: 'todo' as const,
+      assignee_id: null,
+      priority: 'none' as const,
+      due_date: '2026-12-24',
+      labels: ['a'],
+      position: 'V',
+      version: 2,
+      created_by: null,
+      created_at: '2026-12-02 06:50:08.123456+00',
+      updated_at: '2026-12-02 06:50:08.123+00',
+    };
+    const wire = taskRowToWire({ ...raw, secret: 'must not travel' } as typeof raw);
+    expect(taskRecord.strict().parse(wire)).toEqual(wire);
+    expect(wire).toStrictEqual(
+      taskToWire({
+        id: raw.id,
+        workspaceId: raw.workspace_id,
+        projectId: raw.project_id,
+        title: raw.title,
+        description: raw.description,
+        status: raw.status,
+        assigneeId: raw.assignee_id,
+        priority: raw.priority,
+        dueDate: raw.due_date,
+        labels: raw.labels,
+        position: raw.position,
+        version: raw.version,
+        createdBy: raw.created_by,
+        createdAt: at,
+        updatedAt: at,
+      }),
+    );
   });
 
   it('maps an outbox event to exactly what realtime.events promises', () => {

@@ -36,6 +36,20 @@ export function iso(date: Date | null): string | null {
   return date === null ? null : date.toISOString();
 }
 
+/** `timestamptz` as PostgreSQL writes it in UTC: `2026-12-02 13:00:00.123456+00` (fraction optional). */
+const PG_UTC_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * A `timestamptz` in PostgreSQL's text form (how Drizzle's postgres.js driver hands them over,
+ * unparsed) as the wire's ISO string, exactly what `new Date(text).toISOString()` gives — milliseconds,
+ * the rest of the fraction dropped — without building a Date for the common UTC case (hot lists).
+ */
+export function pgTimestampToIso(text: string): string {
+  const utc = PG_UTC_TIMESTAMP.exec(text);
+  if (!utc) return new Date(text).toISOString();
+  return `${utc[1]}T${utc[2]}.${(utc[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+}
+
 /**
  * A procedure's result as it travels: Dates (at any depth, in plain objects and arrays) become ISO
  * strings; everything else is kept as it is. New objects are built only where a Date was found.

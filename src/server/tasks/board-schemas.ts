@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { tasks } from '@/server/db/schema/boards';
 import { PROJECT_VISIBILITIES, TASK_PRIORITIES, TASK_STATUSES } from '@/server/db/schema/boards';
-import { isoTimestamp } from '@/server/platform/wire';
+import { isoTimestamp, pgTimestampToIso } from '@/server/platform/wire';
 
 export const uuid = z.uuid();
 export const version = z.number().int().min(1);
@@ -77,6 +77,49 @@ export function taskToWire(row: typeof tasks.$inferSelect): TaskRecord {
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * A tasks row as PostgreSQL sends it (column names; timestamps as text, which Drizzle's driver leaves
+ * unparsed): what the board read receives when it skips Drizzle's per-field row mapping.
+ */
+export interface TaskRow {
+  id: string;
+  workspace_id: string;
+  project_id: string;
+  title: string;
+  description: string;
+  status: TaskRecord['status'];
+  assignee_id: string | null;
+  priority: TaskRecord['priority'];
+  due_date: string | null;
+  labels: string[];
+  position: string;
+  version: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `taskToWire` for a raw row: the same record, field for field. */
+export function taskRowToWire(row: TaskRow): TaskRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    projectId: row.project_id,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    assigneeId: row.assignee_id,
+    priority: row.priority,
+    dueDate: row.due_date,
+    labels: row.labels,
+    position: row.position,
+    version: row.version,
+    createdBy: row.created_by,
+    createdAt: pgTimestampToIso(row.created_at),
+    updatedAt: pgTimestampToIso(row.updated_at),
   };
 }
 

@@ -10,13 +10,13 @@ import { and, arrayContains, asc, desc, eq, getTableColumns, gt, lt, lte, ne, sq
 import { alias } from 'drizzle-orm/pg-core';
 import { isValidKey, keyBetween } from '@/lib/fractional-index';
 import type { Tx } from '@/server/db/client';
-import { prepared } from '@/server/db/prepared';
+import { prepared, preparedRows } from '@/server/db/prepared';
 import { TASK_PRIORITIES, TASK_STATUSES, taskActivity, tasks, workspaceMembers } from '@/server/db/schema';
 import { AppError } from '@/server/platform/errors';
 import { appendEvent, type OutboxEventType } from '@/server/realtime-events/outbox';
 import { inProjectVisibleTo, type BoardActor } from '@/server/projects/access';
 import { getProject } from '@/server/projects/project-service';
-import { POSITION_MAX_LENGTH } from './board-schemas';
+import { POSITION_MAX_LENGTH, taskRowToWire, type TaskRecord, type TaskRow } from './board-schemas';
 
 export type Task = typeof tasks.$inferSelect;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -95,7 +95,12 @@ export interface TaskFilters {
  * WHERE also says the project is one `actor` may see (evaluated once; RLS applies it again). Only
  * an empty page asks again, to tell an empty board from a project that is not there (NOT_FOUND).
  */
-export async function listTasks(tx: Tx, actor: BoardActor, projectId: string, filters: TaskFilters = {}): Promise<{ items: Task[]; nextCursor: string | null }> {
+/**
+ * One page of a project's tasks, as the wire carries them. The board's hot read (PERF-1): the
+ * statement is Drizzle's, but its rows skip Drizzle's per-field mapping (entity checks and a Date per
+ * timestamp, ≈ 2 ms for 200 rows) and go to the wire record in one step (`taskRowToWire`).
+ */
+export async function listTasks(tx: Tx, actor: BoardActor, projectId: string, filters: TaskFilters = {}): Promise<{ items: TaskRecord[]; nextCursor: string | null }> {
   const limit = Math.max(1, Math.min(filters.limit ?? TASK_PAGE_MAX, TASK_PAGE_MAX));
   const conditions: Array<SQL | undefined> = [eq(tasks.projectId, projectId), inProjectVisibleTo(actor, projectId)];
   if (filters.assigneeId !== undefined) {
@@ -113,16 +118,18 @@ export async function listTasks(tx: Tx, actor: BoardActor, projectId: string, fi
     const [status, position, id] = filters.cursor.split('~') as [string, string, string];
     conditions.push(sql`(${tasks.status}, ${tasks.position}, ${tasks.id}) > (${status}, ${position}, ${id}::uuid)`);
   }
-  const rows = await prepared(
+  const rows = await preparedRows<TaskRow>(
+    tx,
     tx
       .select()
       .from(tasks)
       .where(and(...conditions))
       .orderBy(asc(tasks.status), asc(tasks.position), asc(tasks.id))
-      .limit(limit + 1),
+      .limit(limit + 1)
+      .getSQL(),
   );
   if (rows.length === 0) await getProject(tx, actor, projectId);
-  const items = rows.slice(0, limit);
+  const items = rows.slice(0, limit).map(taskRowToWire);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? `${last.status}~${last.position}~${last.id}` : null };
 }

@@ -128,6 +128,19 @@ describe('task procedures', () => {
     expect(stale.code).toBe('CONFLICT');
   });
 
+  it('lists each task exactly as task.get returns it (the raw-row mapping of the hot read matches Drizzle\'s)', async () => {
+    const { callers, users, project, slug } = await board(['owner', 'member']);
+    const owner = callers[0] as NonNullable<(typeof callers)[0]>;
+    const a = await owner.task.create({ workspaceSlug: slug, id: randomUUID(), projectId: project.id, title: 'Full', description: 'd', status: 'in_progress', priority: 'high', assigneeId: users[1]!.id, labels: ['x', 'y z'], dueDate: '2026-12-24' });
+    await owner.task.create({ workspaceSlug: slug, id: randomUUID(), projectId: project.id, title: 'Bare' });
+    // Timestamps with every fraction length PostgreSQL prints (none, short, microseconds).
+    await superSql()`UPDATE tasks SET created_at = '2026-01-02 03:04:05+00', updated_at = '2026-01-02 03:04:05.1+00' WHERE id = ${a.id}`;
+    const { items } = await owner.task.list({ workspaceSlug: slug, projectId: project.id });
+    expect(items).toHaveLength(2);
+    for (const item of items) expect(item).toStrictEqual(await owner.task.get({ workspaceSlug: slug, taskId: item.id }));
+    expect(items.find((t) => t.id === a.id)).toMatchObject({ createdAt: '2026-01-02T03:04:05.000Z', updatedAt: '2026-01-02T03:04:05.100Z', labels: ['x', 'y z'], dueDate: '2026-12-24' });
+  });
+
   it('filters by assignee, label, status and due date; pages with a cursor', async () => {
     const { users, callers, project, slug } = await board(['owner', 'member']);
     const owner = callers[0] as NonNullable<(typeof callers)[0]>;

@@ -9,7 +9,7 @@ import { boardActor } from './project';
 export const taskRouter = router({
   /**
    * A project's tasks in board order, filtered; at most 500 per call (`nextCursor` pages on).
-   * The board's hot read: rows are mapped field by field (`taskToWire`) and the contract is checked
+   * The board's hot read: raw rows are mapped field by field (`taskRowToWire`) and the contract is checked
    * by the type system, not re-parsed per row at run time (ADR 0013).
    */
   list: workspaceProcedure('task:read')
@@ -25,10 +25,7 @@ export const taskRouter = router({
       }),
     )
     .output(typedOutput(z.object({ items: z.array(taskRecord), nextCursor: z.string().nullable() })))
-    .query(async ({ ctx, input: { projectId, ...filters } }) => {
-      const page = await listTasks(ctx.db, boardActor(ctx), projectId, filters);
-      return { items: page.items.map(taskToWire), nextCursor: page.nextCursor };
-    }),
+    .query(({ ctx, input: { projectId, ...filters } }) => listTasks(ctx.db, boardActor(ctx), projectId, filters)),
 
   get: workspaceProcedure('task:read')
     .input(z.object({ taskId: uuid }))
