@@ -9,7 +9,7 @@
  */
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/server/db/client';
-import { prepared } from '@/server/db/prepared';
+import { prepared, statement } from '@/server/db/prepared';
 import { ACCOUNT_CHAINS_REGISTRY_ID, auditChains, auditLog, users } from '@/server/db/schema';
 import type { AuditAction } from '@/lib/audit-actions';
 import { auditHash, GENESIS_HASH } from './hash-chain';
@@ -62,13 +62,9 @@ export async function recordAudit(tx: Tx, entry: AuditEntryInput): Promise<void>
 
 /** Appends `entry` to chain `chainId`; answers the entry's seq. */
 async function appendToChain(tx: Tx, chainId: string, entry: Omit<AuditEntryInput, 'action'> & { action: string }): Promise<number> {
-  const [head] = await prepared(
-    tx
-      .insert(auditChains)
-      .values({ chainId, seq: 0, hash: GENESIS_HASH })
-      .onConflictDoUpdate({ target: auditChains.chainId, set: { seq: sql`${auditChains.seq}` } })
-      .returning({ seq: auditChains.seq, hash: auditChains.hash }),
-  );
+  const [raw] = await chainHead(tx, { chainId });
+  // seq is a bigint: the driver hands it over as text.
+  const head = raw && { seq: Number(raw.seq), hash: raw.hash };
   if (!head) throw new Error(`audit chain ${chainId} is not visible to this transaction (is it scoped?)`);
   const content = {
     workspaceId: entry.workspaceId,
@@ -83,13 +79,38 @@ async function appendToChain(tx: Tx, chainId: string, entry: Omit<AuditEntryInpu
     createdAt: new Date(),
   };
   const hash = auditHash(head.hash, content);
-  // The head moves in the same statement (a data-modifying CTE runs whether or not it is read).
-  const moved = tx.$with('moved').as(
-    tx.update(auditChains).set({ seq: content.seq, hash }).where(eq(auditChains.chainId, chainId)).returning({ chainId: auditChains.chainId }),
-  );
-  await prepared(tx.with(moved).insert(auditLog).values({ ...content, chainId, prevHash: head.hash, hash }));
+  await appendEntry(tx, { ...content, chainId, prevHash: head.hash, hash });
   return content.seq;
 }
+
+/** The chain's head, locked for this transaction (a new chain starts at the genesis hash). */
+const chainHead = statement<{ chainId: string }, { seq: string; hash: string }>((tx) =>
+  tx
+    .insert(auditChains)
+    .values({ chainId: sql.placeholder('chainId'), seq: 0, hash: GENESIS_HASH })
+    .onConflictDoUpdate({ target: auditChains.chainId, set: { seq: sql`${auditChains.seq}` } })
+    .returning({ seq: auditChains.seq, hash: auditChains.hash }),
+);
+
+type EntryRow = Omit<typeof auditLog.$inferInsert, 'id'>;
+const ENTRY_COLUMNS = ['workspaceId', 'seq', 'actorId', 'action', 'targetType', 'targetId', 'data', 'ip', 'requestId', 'createdAt', 'chainId', 'prevHash', 'hash'] as const;
+
+/** The entry, and the head moved to it in the same statement (a data-modifying CTE runs whether or not it is read). */
+const appendEntry = statement<Pick<EntryRow, (typeof ENTRY_COLUMNS)[number]>>((tx) => {
+  const moved = tx
+    .$with('moved')
+    .as(
+      tx
+        .update(auditChains)
+        .set({ seq: sql`${sql.placeholder('seq')}`, hash: sql`${sql.placeholder('hash')}` })
+        .where(eq(auditChains.chainId, sql.placeholder('chainId')))
+        .returning({ chainId: auditChains.chainId }),
+    );
+  return tx
+    .with(moved)
+    .insert(auditLog)
+    .values(Object.fromEntries(ENTRY_COLUMNS.map((column) => [column, sql.placeholder(column)])) as Record<(typeof ENTRY_COLUMNS)[number], ReturnType<typeof sql.placeholder>>);
+});
 
 export const AUDIT_PAGE_SIZE = 50;
 export const AUDIT_EXPORT_LIMIT = 10_000;

@@ -22,7 +22,7 @@ import { isLocale, routing, type Locale } from '@/i18n/routing';
 import { recordAudit, type AuditAction } from '@/server/audit/audit-service';
 import type { Database, DbOrTx, Tx } from '@/server/db/client';
 import { sessions, users } from '@/server/db/schema';
-import { prepared } from '@/server/db/prepared';
+import { prepared, statement } from '@/server/db/prepared';
 import { setTenant } from '@/server/db/tenant';
 import { sendMail } from '@/server/email/mailer';
 import { emails } from '@/server/email/templates';
@@ -84,20 +84,21 @@ export function appUrl(path: string, params?: Record<string, string>): string {
   return url.toString();
 }
 
+const userByEmail = statement<
+  { email: string },
+  { id: string; email: string; password_hash: string | null; email_verified: string | null; locale: string }
+>((database) =>
+  database
+    .select({ id: users.id, email: users.email, passwordHash: users.passwordHash, emailVerified: users.emailVerified, locale: users.locale })
+    .from(users)
+    .where(eq(users.email, sql.placeholder('email'))),
+);
+
+/** The account of an address (any case), as sign-in and the mail flows need it. */
 async function findUserByEmail(database: DbOrTx, email: string) {
-  const [row] = await prepared(
-    database
-      .select({
-        id: users.id,
-        email: users.email,
-        passwordHash: users.passwordHash,
-        emailVerified: users.emailVerified,
-        locale: users.locale,
-      })
-      .from(users)
-      .where(eq(users.email, email.trim().toLowerCase())),
-  );
-  return row ?? null;
+  const [row] = await userByEmail(database, { email: email.trim().toLowerCase() });
+  if (!row) return null;
+  return { id: row.id, email: row.email, passwordHash: row.password_hash, emailVerified: row.email_verified !== null, locale: row.locale };
 }
 
 /** `{ callbackUrl }` for a mail link when it is a safe same-origin path (e.g. back to an invitation), else nothing. */

@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/server/db/client';
-import { prepared } from '@/server/db/prepared';
+import { prepared, statement } from '@/server/db/prepared';
 import { sessions, users } from '@/server/db/schema';
 import { currentRequestContext } from '@/server/platform/request-context';
 
@@ -53,6 +53,20 @@ export interface CurrentSession {
   user: SessionUser;
 }
 
+const insertSession = statement<{ tokenHash: string; userId: string; expires: Date; userAgent: string | null; ip: string | null }, { id: string }>(
+  (database) =>
+    database
+      .insert(sessions)
+      .values({
+        tokenHash: sql.placeholder('tokenHash'),
+        userId: sql.placeholder('userId'),
+        expires: sql.placeholder('expires'),
+        userAgent: sql.placeholder('userAgent'),
+        ip: sql.placeholder('ip'),
+      })
+      .returning({ id: sessions.id }),
+);
+
 export async function createSession(
   database: DbOrTx,
   userId: string,
@@ -60,18 +74,13 @@ export async function createSession(
   token: string = newSessionToken(),
 ): Promise<{ token: string; expires: Date; sessionId: string }> {
   const expires = new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000);
-  const [row] = await prepared(
-    database
-      .insert(sessions)
-      .values({
-        tokenHash: hashToken(token),
-        userId,
-        expires,
-        userAgent: meta.userAgent?.slice(0, 512) ?? null,
-        ip: meta.ip?.slice(0, 64) ?? null,
-      })
-      .returning({ id: sessions.id }),
-  );
+  const [row] = await insertSession(database, {
+    tokenHash: hashToken(token),
+    userId,
+    expires,
+    userAgent: meta.userAgent?.slice(0, 512) ?? null,
+    ip: meta.ip?.slice(0, 64) ?? null,
+  });
   if (!row) throw new Error('session insert returned no row');
   return { token, expires, sessionId: row.id };
 }

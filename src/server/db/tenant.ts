@@ -11,7 +11,7 @@
 import { sql } from 'drizzle-orm';
 import type { Role } from '@/lib/permissions';
 import type { DbOrTx, Tx } from './client';
-import { preparedRows } from './prepared';
+import { statement } from './prepared';
 
 export interface TenantScope {
   /** The workspace the transaction acts in (null: none — e.g. listing one's own memberships). */
@@ -30,11 +30,16 @@ export function withTenant<T>(database: DbOrTx, scope: TenantScope, fn: (tx: Tx)
 
 /** Re-scopes the current transaction (e.g. after resolving a workspace from a token). */
 export async function setTenant(tx: Tx, scope: TenantScope): Promise<void> {
-  await preparedRows(
-    tx,
-    sql`SELECT set_config('app.workspace_id', ${scope.workspaceId ?? ''}, true), set_config('app.user_id', ${scope.userId ?? ''}, true)`,
-  );
+  await setTenantSettings(tx, { workspaceId: scope.workspaceId ?? '', userId: scope.userId ?? '' });
 }
+
+const enterWorkspaceRow = statement<{ userId: string; slug: string }, WorkspaceEntry>(
+  () => sql`SELECT id, slug, name, role FROM app_enter_workspace(${sql.placeholder('userId')}, ${sql.placeholder('slug')})`,
+);
+
+const setTenantSettings = statement<{ workspaceId: string; userId: string }>(
+  () => sql`SELECT set_config('app.workspace_id', ${sql.placeholder('workspaceId')}, true), set_config('app.user_id', ${sql.placeholder('userId')}, true)`,
+);
 
 /** A membership as a workspace procedure sees it. */
 export interface WorkspaceEntry {
@@ -50,6 +55,6 @@ export interface WorkspaceEntry {
  * transaction is scoped to the user alone). The lookup runs under row-level security as the user.
  */
 export async function enterWorkspace(tx: Tx, userId: string, slug: string): Promise<WorkspaceEntry | null> {
-  const [row] = await preparedRows<WorkspaceEntry>(tx, sql`SELECT id, slug, name, role FROM app_enter_workspace(${userId}, ${slug})`);
+  const [row] = await enterWorkspaceRow(tx, { userId, slug });
   return row ?? null;
 }
