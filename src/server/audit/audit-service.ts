@@ -9,7 +9,7 @@
  */
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/server/db/client';
-import { prepared, statement } from '@/server/db/prepared';
+import { statement } from '@/server/db/prepared';
 import { ACCOUNT_CHAINS_REGISTRY_ID, auditChains, auditLog, users } from '@/server/db/schema';
 import type { AuditAction } from '@/lib/audit-actions';
 import { auditHash, GENESIS_HASH } from './hash-chain';

@@ -22,7 +22,7 @@ import { isLocale, routing, type Locale } from '@/i18n/routing';
 import { recordAudit, type AuditAction } from '@/server/audit/audit-service';
 import type { Database, DbOrTx, Tx } from '@/server/db/client';
 import { sessions, users } from '@/server/db/schema';
-import { prepared, statement } from '@/server/db/prepared';
+import { statement } from '@/server/db/prepared';
 import { setTenant } from '@/server/db/tenant';
 import { sendMail } from '@/server/email/mailer';
 import { emails } from '@/server/email/templates';
