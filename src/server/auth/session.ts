@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/server/db/client';
-import { prepared, statement } from '@/server/db/prepared';
+import { statement } from '@/server/db/prepared';
 import { sessions, users } from '@/server/db/schema';
 import { currentRequestContext } from '@/server/platform/request-context';
 
@@ -91,17 +91,21 @@ export async function createSession(
  * (a data-modifying CTE: it runs whether or not the SELECT reads it, and touches nothing otherwise).
  */
 export async function validateSessionToken(database: DbOrTx, token: string): Promise<CurrentSession | null> {
-  const tokenHash = hashToken(token);
-  const live = and(eq(sessions.tokenHash, tokenHash), gt(sessions.expires, sql`now()`));
-  const touched = database.$with('touched').as(
-    database
-      .update(sessions)
-      .set({ lastSeenAt: sql`now()`, expires: sql`now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS})` })
-      .where(and(live, lt(sessions.lastSeenAt, sql`now() - make_interval(secs => ${TOUCH_INTERVAL_SECONDS})`)))
-      .returning({ id: sessions.id }),
-  );
-  const [row] = await prepared(
-    database
+  const [row] = await liveSession(database, { tokenHash: hashToken(token) });
+  return row ?? null;
+}
+
+const liveSession = statement<{ tokenHash: string }, CurrentSession>(
+  (database) => {
+    const live = and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expires, sql`now()`));
+    const touched = database.$with('touched').as(
+      database
+        .update(sessions)
+        .set({ lastSeenAt: sql`now()`, expires: sql`now() + make_interval(secs => ${SESSION_MAX_AGE_SECONDS})` })
+        .where(and(live, lt(sessions.lastSeenAt, sql`now() - make_interval(secs => ${TOUCH_INTERVAL_SECONDS})`)))
+        .returning({ id: sessions.id }),
+    );
+    return database
       .with(touched)
       .select({
         sessionId: sessions.id,
@@ -117,10 +121,22 @@ export async function validateSessionToken(database: DbOrTx, token: string): Pro
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .where(live),
-  );
-  return row ? { sessionId: row.sessionId, user: row.user } : null;
-}
+      .where(live);
+  },
+  // The select list's order; timestamps arrive as text (Drizzle's driver leaves them unparsed).
+  ([sessionId, id, email, name, image, locale, emailVerified, isPlatformAdmin]) => ({
+    sessionId: sessionId as string,
+    user: {
+      id: id as string,
+      email: email as string,
+      name: name as string | null,
+      image: image as string | null,
+      locale: locale as string,
+      emailVerified: emailVerified === null ? null : new Date(emailVerified as string),
+      isPlatformAdmin: isPlatformAdmin as boolean,
+    },
+  }),
+);
 
 /** Lookups of this request (per database), by token hash; gone with the request. */
 const lookups = new WeakMap<object, WeakMap<DbOrTx, Map<string, Promise<CurrentSession | null>>>>();

@@ -45,14 +45,17 @@ interface Rendered {
  */
 export function statement<V extends Record<string, unknown>, R = Record<string, unknown>>(
   build: (database: DbOrTx) => SQL | { toSQL(): Rendered },
+  /** Rows as arrays, in select-list order, mapped by this (for a select list with repeated names, e.g. a join's two `id`s). */
+  mapRow?: (row: unknown[]) => R,
 ): (database: DbOrTx, values: V) => Promise<R[]> {
   let rendered: Rendered | undefined;
+  const mapRows = mapRow && ((rows: unknown[][]) => rows.map(mapRow));
   return (database, values) => {
     if (!rendered) {
       const query = build(database);
       rendered = is(query, SQL) ? dialect.sqlToQuery(query) : query.toSQL();
     }
-    return database._.session.prepareQuery(rendered, undefined, NAME, false).execute(values) as Promise<R[]>;
+    return database._.session.prepareQuery(rendered, undefined, NAME, mapRows !== undefined, mapRows as never).execute(values) as Promise<R[]>;
   };
 }
 

@@ -9,10 +9,10 @@
  * Ids are in commit order within a workspace (ADR 0011): a reader that saw id N of a workspace will
  * never later see a lower id of it commit, so "events with id > my last id" misses nothing.
  */
-import { and, asc, eq, gt, inArray, max } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm';
 import type { RealtimeEvent } from '@/lib/realtime-protocol';
 import type { DbOrTx } from '@/server/db/client';
-import { prepared } from '@/server/db/prepared';
+import { statement } from '@/server/db/prepared';
 import { outboxEvents } from '@/server/db/schema';
 
 /** The NOTIFY channel; payload `<workspace id>:<event id>`. */
@@ -59,8 +59,19 @@ export type OutboxEvent = typeof outboxEvents.$inferSelect;
 export async function appendEvent(tx: DbOrTx, event: NewOutboxEvent): Promise<void> {
   // Round-trip through JSON so Dates are stored as the ISO strings clients receive.
   // One prepared statement: the columns are always the same, so its text is too.
-  await prepared(tx.insert(outboxEvents).values({ ...event, payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown> }));
+  await insertEvent(tx, { ...event, payload: JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown> });
 }
+
+const insertEvent = statement<Record<keyof NewOutboxEvent, unknown>>((tx) =>
+  tx.insert(outboxEvents).values({
+    workspaceId: sql.placeholder('workspaceId'),
+    projectId: sql.placeholder('projectId'),
+    type: sql.placeholder('type'),
+    payload: sql.placeholder('payload'),
+    actorId: sql.placeholder('actorId'),
+    requestId: sql.placeholder('requestId'),
+  }),
+);
 
 /** Parses a `kanso_events` NOTIFY payload; null when malformed. */
 export function parseEventNotification(payload: string): { workspaceId: string; eventId: number } | null {

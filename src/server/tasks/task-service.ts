@@ -10,7 +10,7 @@ import { and, arrayContains, asc, desc, eq, getTableColumns, gt, lt, lte, ne, sq
 import { alias } from 'drizzle-orm/pg-core';
 import { isValidKey, keyBetween } from '@/lib/fractional-index';
 import type { Tx } from '@/server/db/client';
-import { prepared, preparedRows } from '@/server/db/prepared';
+import { prepared, preparedRows, statement } from '@/server/db/prepared';
 import { TASK_PRIORITIES, TASK_STATUSES, taskActivity, tasks, workspaceMembers } from '@/server/db/schema';
 import { AppError } from '@/server/platform/errors';
 import { appendEvent, type OutboxEventType } from '@/server/realtime-events/outbox';
@@ -33,8 +33,18 @@ export interface WorkspaceScope {
 
 /** Appends a task activity row (one prepared statement; comments use it too). */
 export async function recordActivity(tx: Tx, ws: WorkspaceScope, actor: BoardActor, taskId: string, kind: string, data: Record<string, unknown>) {
-  await prepared(tx.insert(taskActivity).values({ workspaceId: ws.workspaceId, taskId, actorId: actor.userId, kind, data }));
+  await insertActivity(tx, { workspaceId: ws.workspaceId, taskId, actorId: actor.userId, kind, data });
 }
+
+const insertActivity = statement<Pick<typeof taskActivity.$inferInsert, 'workspaceId' | 'taskId' | 'actorId' | 'kind' | 'data'>>((tx) =>
+  tx.insert(taskActivity).values({
+    workspaceId: sql.placeholder('workspaceId'),
+    taskId: sql.placeholder('taskId'),
+    actorId: sql.placeholder('actorId'),
+    kind: sql.placeholder('kind'),
+    data: sql.placeholder('data'),
+  }),
+);
 
 async function record(tx: Tx, ws: WorkspaceScope, actor: BoardActor, task: Pick<Task, 'id' | 'projectId'>, kind: string, data: Record<string, unknown>) {
   await recordActivity(tx, ws, actor, task.id, kind, data);
