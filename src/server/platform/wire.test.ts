@@ -6,6 +6,25 @@ import { iso, isoTimestamp, isoTimestampInput, pgTimestampToIso, toWire, typedOu
 
 const at = new Date('2026-12-02T06:50:08.123Z');
 
+/** A task row as Drizzle maps it. */
+const taskRow = {
+  id: '00000000-0000-4000-8000-000000000001',
+  workspaceId: '00000000-0000-4000-8000-000000000002',
+  projectId: '00000000-0000-4000-8000-000000000003',
+  title: 'T',
+  description: '',
+  status: 'todo' as const,
+  assigneeId: null,
+  priority: 'none' as const,
+  dueDate: '2026-12-24',
+  labels: ['a'],
+  position: 'V',
+  version: 2,
+  createdBy: null,
+  createdAt: at,
+  updatedAt: at,
+};
+
 describe('the wire format (ADR 0013)', () => {
   it('turns Dates into ISO strings at any depth and keeps everything else', () => {
     const value = {
@@ -46,24 +65,7 @@ describe('the wire format (ADR 0013)', () => {
   });
 
   it('maps a task row field by field: nothing outside the contract, every field as the contract says', () => {
-    const row = {
-      id: '00000000-0000-4000-8000-000000000001',
-      workspaceId: '00000000-0000-4000-8000-000000000002',
-      projectId: '00000000-0000-4000-8000-000000000003',
-      title: 'T',
-      description: '',
-      status: 'todo' as const,
-      assigneeId: null,
-      priority: 'none' as const,
-      dueDate: '2026-12-24',
-      labels: ['a'],
-      position: 'V',
-      version: 2,
-      createdBy: null,
-      createdAt: at,
-      updatedAt: at,
-    };
-    const extra = { ...row, secret: 'must not travel' };
+    const extra = { ...taskRow, secret: 'must not travel' };
     const wire = taskToWire(extra);
     expect(wire).not.toHaveProperty('secret');
     expect(taskRecord.strict().parse(wire)).toEqual(wire);
@@ -87,44 +89,27 @@ describe('the wire format (ADR 0013)', () => {
   });
 
   it('maps a raw task row to the same record as taskToWire, and nothing else', () => {
+    // The same task as PostgreSQL sends it: column names, timestamps as text.
     const raw = {
-      id: '00000000-0000-4000-8000-000000000001',
-      workspace_id: '00000000-0000-4000-8000-000000000002',
-      project_id: '00000000-0000-4000-8000-000000000003',
-      title: 'T',
-      description: '',
-      status: 'todo' as const,
-      assignee_id: null,
-      priority: 'none' as const,
-      due_date: '2026-12-24',
-      labels: ['a'],
-      position: 'V',
-      version: 2,
-      created_by: null,
+      id: taskRow.id,
+      workspace_id: taskRow.workspaceId,
+      project_id: taskRow.projectId,
+      title: taskRow.title,
+      description: taskRow.description,
+      status: taskRow.status,
+      assignee_id: taskRow.assigneeId,
+      priority: taskRow.priority,
+      due_date: taskRow.dueDate,
+      labels: taskRow.labels,
+      position: taskRow.position,
+      version: taskRow.version,
+      created_by: taskRow.createdBy,
       created_at: '2026-12-02 06:50:08.123456+00',
       updated_at: '2026-12-02 06:50:08.123+00',
     };
     const wire = taskRowToWire({ ...raw, secret: 'must not travel' } as typeof raw);
     expect(taskRecord.strict().parse(wire)).toEqual(wire);
-    expect(wire).toStrictEqual(
-      taskToWire({
-        id: raw.id,
-        workspaceId: raw.workspace_id,
-        projectId: raw.project_id,
-        title: raw.title,
-        description: raw.description,
-        status: raw.status,
-        assigneeId: raw.assignee_id,
-        priority: raw.priority,
-        dueDate: raw.due_date,
-        labels: raw.labels,
-        position: raw.position,
-        version: raw.version,
-        createdBy: raw.created_by,
-        createdAt: at,
-        updatedAt: at,
-      }),
-    );
+    expect(wire).toStrictEqual(taskToWire(taskRow));
   });
 
   it('maps an outbox event to exactly what realtime.events promises', () => {
