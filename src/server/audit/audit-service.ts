@@ -9,7 +9,7 @@
  */
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/server/db/client';
-import { statement } from '@/server/db/prepared';
+import { placeholders, statement } from '@/server/db/prepared';
 import { ACCOUNT_CHAINS_REGISTRY_ID, auditChains, auditLog, users } from '@/server/db/schema';
 import type { AuditAction } from '@/lib/audit-actions';
 import { auditHash, GENESIS_HASH } from './hash-chain';
@@ -92,11 +92,8 @@ const chainHead = statement<{ chainId: string }, { seq: string; hash: string }>(
     .returning({ seq: auditChains.seq, hash: auditChains.hash }),
 );
 
-type EntryRow = Omit<typeof auditLog.$inferInsert, 'id'>;
-const ENTRY_COLUMNS = ['workspaceId', 'seq', 'actorId', 'action', 'targetType', 'targetId', 'data', 'ip', 'requestId', 'createdAt', 'chainId', 'prevHash', 'hash'] as const;
-
 /** The entry, and the head moved to it in the same statement (a data-modifying CTE runs whether or not it is read). */
-const appendEntry = statement<Pick<EntryRow, (typeof ENTRY_COLUMNS)[number]>>((tx) => {
+const appendEntry = statement<Omit<typeof auditLog.$inferInsert, 'id'>>((tx) => {
   const moved = tx
     .$with('moved')
     .as(
@@ -109,7 +106,7 @@ const appendEntry = statement<Pick<EntryRow, (typeof ENTRY_COLUMNS)[number]>>((t
   return tx
     .with(moved)
     .insert(auditLog)
-    .values(Object.fromEntries(ENTRY_COLUMNS.map((column) => [column, sql.placeholder(column)])) as Record<(typeof ENTRY_COLUMNS)[number], ReturnType<typeof sql.placeholder>>);
+    .values(placeholders('workspaceId', 'seq', 'actorId', 'action', 'targetType', 'targetId', 'data', 'ip', 'requestId', 'createdAt', 'chainId', 'prevHash', 'hash'));
 });
 
 export const AUDIT_PAGE_SIZE = 50;

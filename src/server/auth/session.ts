@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/server/db/client';
-import { statement } from '@/server/db/prepared';
+import { placeholders, statement } from '@/server/db/prepared';
 import { sessions, users } from '@/server/db/schema';
 import { currentRequestContext } from '@/server/platform/request-context';
 
@@ -57,13 +57,7 @@ const insertSession = statement<{ tokenHash: string; userId: string; expires: Da
   (database) =>
     database
       .insert(sessions)
-      .values({
-        tokenHash: sql.placeholder('tokenHash'),
-        userId: sql.placeholder('userId'),
-        expires: sql.placeholder('expires'),
-        userAgent: sql.placeholder('userAgent'),
-        ip: sql.placeholder('ip'),
-      })
+      .values(placeholders('tokenHash', 'userId', 'expires', 'userAgent', 'ip'))
       .returning({ id: sessions.id }),
 );
 

@@ -14,7 +14,7 @@
  * statement runs, not when it is planned. `DATABASE_PREPARED_STATEMENTS=false` turns them off for
  * a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
  */
-import { is, SQL } from 'drizzle-orm';
+import { is, sql, SQL, type Placeholder } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from './client';
 
@@ -57,6 +57,11 @@ export function statement<V extends Record<string, unknown>, R = Record<string, 
     }
     return database._.session.prepareQuery(rendered, undefined, NAME, mapRows !== undefined, mapRows as never).execute(values) as Promise<R[]>;
   };
+}
+
+/** `{ a: sql.placeholder('a'), … }` for `statement()`'s insert lists: each value named by its column. */
+export function placeholders<K extends string>(...names: K[]): { [N in K]: Placeholder<N> } {
+  return Object.fromEntries(names.map((name) => [name, sql.placeholder(name)])) as { [N in K]: Placeholder<N> };
 }
 
 /** Raw SQL run as a prepared statement; rows as PostgreSQL names their columns (no Drizzle mapping). */

@@ -33,10 +33,6 @@ export async function setTenant(tx: Tx, scope: TenantScope): Promise<void> {
   await setTenantSettings(tx, { workspaceId: scope.workspaceId ?? '', userId: scope.userId ?? '' });
 }
 
-const enterWorkspaceRow = statement<{ userId: string; slug: string }, WorkspaceEntry>(
-  () => sql`SELECT id, slug, name, role FROM app_enter_workspace(${sql.placeholder('userId')}, ${sql.placeholder('slug')})`,
-);
-
 const setTenantSettings = statement<{ workspaceId: string; userId: string }>(
   () => sql`SELECT set_config('app.workspace_id', ${sql.placeholder('workspaceId')}, true), set_config('app.user_id', ${sql.placeholder('userId')}, true)`,
 );
@@ -48,6 +44,10 @@ export interface WorkspaceEntry {
   name: string;
   role: Role;
 }
+
+const enterWorkspaceRow = statement<{ userId: string; slug: string }, WorkspaceEntry>(
+  () => sql`SELECT id, slug, name, role FROM app_enter_workspace(${sql.placeholder('userId')}, ${sql.placeholder('slug')})`,
+);
 
 /**
  * Scopes the transaction to `userId` and, when they are a member of the workspace `slug`, to that

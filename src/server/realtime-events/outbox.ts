@@ -9,10 +9,10 @@
  * Ids are in commit order within a workspace (ADR 0011): a reader that saw id N of a workspace will
  * never later see a lower id of it commit, so "events with id > my last id" misses nothing.
  */
-import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, max } from 'drizzle-orm';
 import type { RealtimeEvent } from '@/lib/realtime-protocol';
 import type { DbOrTx } from '@/server/db/client';
-import { statement } from '@/server/db/prepared';
+import { placeholders, statement } from '@/server/db/prepared';
 import { outboxEvents } from '@/server/db/schema';
 
 /** The NOTIFY channel; payload `<workspace id>:<event id>`. */
@@ -63,14 +63,7 @@ export async function appendEvent(tx: DbOrTx, event: NewOutboxEvent): Promise<vo
 }
 
 const insertEvent = statement<Record<keyof NewOutboxEvent, unknown>>((tx) =>
-  tx.insert(outboxEvents).values({
-    workspaceId: sql.placeholder('workspaceId'),
-    projectId: sql.placeholder('projectId'),
-    type: sql.placeholder('type'),
-    payload: sql.placeholder('payload'),
-    actorId: sql.placeholder('actorId'),
-    requestId: sql.placeholder('requestId'),
-  }),
+  tx.insert(outboxEvents).values(placeholders('workspaceId', 'projectId', 'type', 'payload', 'actorId', 'requestId')),
 );
 
 /** Parses a `kanso_events` NOTIFY payload; null when malformed. */

@@ -10,7 +10,7 @@ import { and, arrayContains, asc, desc, eq, getTableColumns, gt, lt, lte, ne, sq
 import { alias } from 'drizzle-orm/pg-core';
 import { isValidKey, keyBetween } from '@/lib/fractional-index';
 import type { Tx } from '@/server/db/client';
-import { prepared, preparedRows, statement } from '@/server/db/prepared';
+import { placeholders, prepared, preparedRows, statement } from '@/server/db/prepared';
 import { TASK_PRIORITIES, TASK_STATUSES, taskActivity, tasks, workspaceMembers } from '@/server/db/schema';
 import { AppError } from '@/server/platform/errors';
 import { appendEvent, type OutboxEventType } from '@/server/realtime-events/outbox';
@@ -37,13 +37,7 @@ export async function recordActivity(tx: Tx, ws: WorkspaceScope, actor: BoardAct
 }
 
 const insertActivity = statement<Pick<typeof taskActivity.$inferInsert, 'workspaceId' | 'taskId' | 'actorId' | 'kind' | 'data'>>((tx) =>
-  tx.insert(taskActivity).values({
-    workspaceId: sql.placeholder('workspaceId'),
-    taskId: sql.placeholder('taskId'),
-    actorId: sql.placeholder('actorId'),
-    kind: sql.placeholder('kind'),
-    data: sql.placeholder('data'),
-  }),
+  tx.insert(taskActivity).values(placeholders('workspaceId', 'taskId', 'actorId', 'kind', 'data')),
 );
 
 async function record(tx: Tx, ws: WorkspaceScope, actor: BoardActor, task: Pick<Task, 'id' | 'projectId'>, kind: string, data: Record<string, unknown>) {
