@@ -25,7 +25,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { throttling as LIGHTHOUSE_THROTTLING } from 'lighthouse/core/config/constants.js';
+import { throttling } from 'lighthouse/core/config/constants.js';
 import { CHROMIUM_PATH, hasBuild, launchChromium, signInDemo, startBuiltApp } from '../scripts/lib/built-app';
 
 const port = (name: string, fallback: number): number => {
@@ -40,9 +40,6 @@ const SAVE = process.argv.find((a) => a.startsWith('--save='))?.slice('--save='.
 const TARGETS: Record<string, number> = { landing: 95, board: 90 };
 /** Headless Chromium as root on these machines (STACK-NOTES). */
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-
-/** Lighthouse's default mobile throttling (slow 4G, 4× CPU); only the CPU slowdown is changed. */
-const DEFAULT_MOBILE_THROTTLING = LIGHTHOUSE_THROTTLING.mobileSlow4G;
 
 const log = (line: string) => console.log(`[bench:lighthouse] ${line}`);
 
@@ -69,24 +66,22 @@ function median(values: number[]): number {
  * CPU throttling calculator (github.com/patrickhulce/lighthouse-cpu-throttling-calculator, linked
  * from Lighthouse's docs/throttling.md): 1533 → 4×, 1300 → 3×, 800 → 2×, 150 → 1×, linear between.
  */
-export function calibratedSlowdown(benchmarkIndex: number): number {
+function calibratedSlowdown(benchmarkIndex: number): number {
   if (benchmarkIndex >= 1300) return 3 + (benchmarkIndex - 1300) / 233;
   if (benchmarkIndex >= 800) return 2 + (benchmarkIndex - 800) / 500;
   return Math.max(1, 1 + (benchmarkIndex - 150) / 650);
 }
 
 async function audit(chromePort: number, url: string, cookie: string | undefined, saveAs: string | undefined, cpuSlowdown?: number): Promise<Figures> {
-  const result = await lighthouse(
-    url,
-    {
-      port: chromePort,
-      output: 'json',
-      logLevel: 'error',
-      onlyCategories: ['performance'],
-      ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}),
-      ...(cpuSlowdown === undefined ? {} : { throttling: { ...DEFAULT_MOBILE_THROTTLING, cpuSlowdownMultiplier: cpuSlowdown } }),
-    },
-  );
+  const result = await lighthouse(url, {
+    port: chromePort,
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: ['performance'],
+    ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}),
+    // Lighthouse's default mobile throttling (slow 4G) with only the CPU slowdown changed.
+    ...(cpuSlowdown === undefined ? {} : { throttling: { ...throttling.mobileSlow4G, cpuSlowdownMultiplier: cpuSlowdown } }),
+  });
   if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
   const { lhr } = result;
   if (saveAs) {
@@ -134,8 +129,13 @@ async function main(): Promise<number> {
       { name: 'landing', url: `${app.url}/en`, cookie: undefined },
       { name: 'board', url: `${app.url}${projectPath}`, cookie },
     ];
-    const results = new Map<string, Figures[]>();
-    const record = (key: string, figures: Figures) => results.set(key, [...(results.get(key) ?? []), figures]);
+    const results = new Map<string, { name: string; calibrated: boolean; runs: Figures[] }>();
+    const record = (name: string, calibrated: boolean, figures: Figures) => {
+      const key = `${name}/${calibrated}`;
+      const entry = results.get(key) ?? { name, calibrated, runs: [] };
+      entry.runs.push(figures);
+      results.set(key, entry);
+    };
     // Lighthouse sometimes fails to record a trace (NO_NAVSTART, NO_FCP): that run is repeated (twice at most).
     const auditOnce = async (page: (typeof pages)[number], saveAs: string | undefined, cpuSlowdown?: number): Promise<Figures> => {
       for (let attempt = 1; ; attempt++) {
@@ -151,16 +151,15 @@ async function main(): Promise<number> {
       for (const page of pages) {
         log(`run ${run}/${RUNS}: ${page.name} (${page.url.replace(app.url, '')}), 4× CPU`);
         const standard = await auditOnce(page, SAVE ? join(SAVE, `${page.name}-4x-${run}.json`) : undefined);
-        record(`${page.name} 4×`, standard);
+        record(page.name, false, standard);
         const slowdown = Math.round(calibratedSlowdown(standard.benchmarkIndex) * 10) / 10;
         log(`run ${run}/${RUNS}: ${page.name}, calibrated ${slowdown}× CPU (benchmarkIndex ${Math.round(standard.benchmarkIndex)})`);
-        record(`${page.name} calibrated`, await auditOnce(page, SAVE ? join(SAVE, `${page.name}-calibrated-${run}.json`) : undefined, slowdown));
+        record(page.name, true, await auditOnce(page, SAVE ? join(SAVE, `${page.name}-calibrated-${run}.json`) : undefined, slowdown));
       }
     }
     console.log();
     console.log(`page     run       CPU  bench score       FCP       LCP       TBT     CLS        SI   JS KiB   (Lighthouse 13, mobile, simulated throttling${RUNS > 1 ? `, median of ${RUNS}` : ''})`);
-    for (const [key, runs] of results) {
-      const [name = key, profile] = key.split(' ');
+    for (const { name, calibrated, runs } of results.values()) {
       runs.forEach((f, i) => RUNS > 1 && console.log(row(name, `#${i + 1}`, f)));
       const pick = (field: keyof Figures) => median(runs.map((f) => f[field]));
       const m: Figures = {
@@ -175,7 +174,7 @@ async function main(): Promise<number> {
         cpuSlowdown: pick('cpuSlowdown'),
       };
       const target = TARGETS[name];
-      const verdict = profile === 'calibrated' ? `target ≥ ${target}: ${target !== undefined && m.score >= target ? 'met' : 'NOT met'}` : '(Lighthouse default 4×, for comparison)';
+      const verdict = calibrated ? `target ≥ ${target}: ${target !== undefined && m.score >= target ? 'met' : 'NOT met'}` : '(Lighthouse default 4×, for comparison)';
       console.log(`${row(name, RUNS > 1 ? 'median' : '', m)}   ${verdict}`);
     }
     console.log('CPU: the simulated slowdown; bench: the benchmarkIndex Lighthouse measured on this host (its 4× assumes ≈ 1500).');
