@@ -1,5 +1,5 @@
-import { withSentryConfig } from '@sentry/nextjs/config';
 import type { NextConfig } from 'next';
+import { PHASE_PRODUCTION_SERVER } from 'next/constants';
 import createNextIntlPlugin from 'next-intl/plugin';
 
 const withNextIntl = createNextIntlPlugin({
@@ -18,12 +18,22 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['@node-rs/argon2', 'pino', 'postgres', 'nodemailer'],
 };
 
-export default withSentryConfig(withNextIntl(nextConfig), {
-  silent: true,
-  telemetry: false,
-  // No source-map upload without an auth token (none in dev/CI).
-  sourcemaps: { disable: !process.env.SENTRY_AUTH_TOKEN },
-  // The browser SDK is loaded lazily and only with a DSN (src/lib/monitoring/error-reporting.ts, ADR 0016);
-  // without one, no route manifest is injected into instrumentation-client either.
-  routeManifestInjection: process.env.NEXT_PUBLIC_SENTRY_DSN ? undefined : false,
-});
+/**
+ * Sentry's wrapper changes only how the app is built and bundled (webpack/turbopack hooks, build-time
+ * variables, source maps); the production server does not need it, and loading it cost every web start
+ * ≈ 0.3 s (a restart after a crash waits for it). So it is loaded for `next build` and `next dev` only.
+ */
+export default async function config(phase: string): Promise<NextConfig> {
+  const app = withNextIntl(nextConfig);
+  if (phase === PHASE_PRODUCTION_SERVER) return app;
+  const { withSentryConfig } = await import('@sentry/nextjs/config');
+  return withSentryConfig(app, {
+    silent: true,
+    telemetry: false,
+    // No source-map upload without an auth token (none in dev/CI).
+    sourcemaps: { disable: !process.env.SENTRY_AUTH_TOKEN },
+    // The browser SDK is loaded lazily and only with a DSN (src/lib/monitoring/error-reporting.ts, ADR 0016);
+    // without one, no route manifest is injected into instrumentation-client either.
+    routeManifestInjection: process.env.NEXT_PUBLIC_SENTRY_DSN ? undefined : false,
+  });
+}

@@ -2,7 +2,7 @@
  * The launcher's supervisor (REL-1): keeps named services running on one machine.
  *
  *   - a service that exits while not being stopped (non-zero code, a signal, or even 0) is a crash:
- *     it is started again after a backoff (0.5 s doubling to 10 s; reset once a run lasted 30 s)
+ *     it is started again after a backoff (0.2 s doubling to 10 s; reset once a run lasted 30 s)
  *     while the other services keep running;
  *   - a crash loop (5 crashes within 60 s) is reported with the service's last output lines and
  *     ends supervision (`onCrashLoop`): the launcher then stops everything and exits non-zero;
@@ -54,7 +54,7 @@ export interface RestartPolicy {
 }
 
 export const DEFAULT_POLICY: RestartPolicy = {
-  initialBackoffMs: 500,
+  initialBackoffMs: 200,
   maxBackoffMs: 10_000,
   stableAfterMs: 30_000,
   crashLimit: 5,

@@ -254,13 +254,31 @@ async function scenarioSigterm(team: TeamUser[], slug: string): Promise<void> {
   const errors = new Map<string, number>();
   let stopping = false;
   let completed = 0;
+  let resetsRetried = 0;
+  const causeOf = (error: unknown) => ((error as { cause?: { cause?: { code?: string } } }).cause?.cause?.code ?? (error as Error).message).toString();
+  const read = (api: Api) => api.task.list.query({ workspaceSlug: slug, projectId, limit: 50 });
   const loops = readers.map(async (api) => {
     while (!stopping) {
       try {
-        await api.task.list.query({ workspaceSlug: slug, projectId, limit: 50 });
+        try {
+          await read(api);
+        } catch (error) {
+          // A reset on a reused keep-alive connection (closed by the server as the request went
+          // out) is retried once, as browsers do for an idempotent GET (RFC 9112 §9.3.1). Only a
+          // retry that is answered forgives it: a request cut by a server on its way out is retried
+          // into a closed port, and then the reset itself is what counts.
+          if (!/ECONNRESET/.test(causeOf(error))) throw error;
+          try {
+            await read(api);
+          } catch (retryError) {
+            errors.set('ECONNRESET', (errors.get('ECONNRESET') ?? 0) + 1);
+            throw retryError;
+          }
+          resetsRetried += 1;
+        }
         completed += 1;
       } catch (error) {
-        const cause = ((error as { cause?: { cause?: { code?: string } } }).cause?.cause?.code ?? (error as Error).message).toString();
+        const cause = causeOf(error);
         errors.set(cause, (errors.get(cause) ?? 0) + 1);
         if (/ECONNREFUSED/.test(cause)) return; // the server is gone: stop like a client would
         await sleep(50);
@@ -290,7 +308,7 @@ async function scenarioSigterm(team: TeamUser[], slug: string): Promise<void> {
   })();
   const cut = [...errors.entries()].filter(([cause]) => !/ECONNREFUSED/.test(cause));
   const fives = [...stats.byStatus.entries()].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
-  detail.push(`${completed} reads completed; errors: ${[...errors.entries()].map(([c, n]) => `${c}×${n}`).join(' ') || 'none'}; ${describeStats(stats)}`);
+  detail.push(`${completed} reads completed; errors: ${[...errors.entries()].map(([c, n]) => `${c}×${n}`).join(' ') || 'none'}; resets retried once: ${resetsRetried}; ${describeStats(stats)}`);
   detail.push(`gone after SIGTERM (ms): web ${gone.web}, sidecar ${gone.sidecar}, postgres ${gone.postgres}; exit ${exit ? `${exit.code ?? exit.signal}` : 'none within 60 s'}`);
   detail.push(`last launcher line: ${current.tail(1)[0] ?? '(none)'}`);
   if (left.length) detail.push(`left running: ${left.map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`).join('; ')}`);

@@ -1,33 +1,25 @@
-/** Renders a localised mail (HTML + plain text) ready for `sendMail`. */
-import { render } from '@react-email/render';
-import { createElement, type ReactElement } from 'react';
-import { Invitation, invitationSubject, type InvitationProps } from './invitation';
-import { MagicLink, magicLinkSubject, type MagicLinkProps } from './magic-link';
-import { MemberRemoved, memberRemovedSubject, type MemberRemovedProps } from './member-removed';
-import { PasswordChanged, passwordChangedSubject, type PasswordChangedProps } from './password-changed';
-import { PasswordReset, passwordResetSubject, type PasswordResetProps } from './password-reset';
-import { RoleChanged, roleChangedSubject, type RoleChangedProps } from './role-changed';
-import { SignUpAttempt, signUpAttemptSubject, type SignUpAttemptProps } from './sign-up-attempt';
-import { VerifyEmail, verifyEmailSubject, type VerifyEmailProps } from './verify-email';
+/**
+ * The mails Kanso sends, each rendered in the recipient's locale (HTML + plain text) for `sendMail`.
+ * The renderers (./render-mail.ts, React Email) load on the first mail, not when the server starts.
+ */
+import type { renderers as Renderers } from './render-mail';
 
-export interface RenderedMail {
-  subject: string;
-  html: string;
-  text: string;
-}
+type Renderer = keyof typeof Renderers;
 
-async function renderMail(subject: string, element: ReactElement): Promise<RenderedMail> {
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { subject, html, text };
+let loading: Promise<typeof Renderers> | undefined;
+
+function lazy<K extends Renderer>(name: K): (typeof Renderers)[K] {
+  return ((props: Parameters<(typeof Renderers)[K]>[0]) =>
+    (loading ??= import('./render-mail').then((m) => m.renderers)).then((r) => (r[name] as (p: typeof props) => ReturnType<(typeof Renderers)[K]>)(props))) as (typeof Renderers)[K];
 }
 
 export const emails = {
-  verifyEmail: (props: VerifyEmailProps) => renderMail(verifyEmailSubject(props), createElement(VerifyEmail, props)),
-  passwordReset: (props: PasswordResetProps) => renderMail(passwordResetSubject(props), createElement(PasswordReset, props)),
-  magicLink: (props: MagicLinkProps) => renderMail(magicLinkSubject(props), createElement(MagicLink, props)),
-  passwordChanged: (props: PasswordChangedProps) => renderMail(passwordChangedSubject(props), createElement(PasswordChanged, props)),
-  signUpAttempt: (props: SignUpAttemptProps) => renderMail(signUpAttemptSubject(props), createElement(SignUpAttempt, props)),
-  roleChanged: (props: RoleChangedProps) => renderMail(roleChangedSubject(props), createElement(RoleChanged, props)),
-  memberRemoved: (props: MemberRemovedProps) => renderMail(memberRemovedSubject(props), createElement(MemberRemoved, props)),
-  invitation: (props: InvitationProps) => renderMail(invitationSubject(props), createElement(Invitation, props)),
+  verifyEmail: lazy('verifyEmail'),
+  passwordReset: lazy('passwordReset'),
+  magicLink: lazy('magicLink'),
+  passwordChanged: lazy('passwordChanged'),
+  signUpAttempt: lazy('signUpAttempt'),
+  roleChanged: lazy('roleChanged'),
+  memberRemoved: lazy('memberRemoved'),
+  invitation: lazy('invitation'),
 };
