@@ -43,6 +43,8 @@ export interface BoardColumnsProps {
   onCreate: (title: string, status: TaskStatus) => void;
 }
 
+const NO_EDITORS: PresenceEntry[] = [];
+
 /** Cards first (the pointer is over a card), then columns; never the dragged card itself. */
 const collisions: CollisionDetection = (args) => {
   const hits = pointerWithin(args).filter((hit) => hit.id !== `card:${String(args.active.id)}`);
@@ -130,18 +132,21 @@ export function BoardColumns(props: BoardColumnsProps) {
       <div className="grid gap-4 md:grid-cols-3">
         {columns.map(({ status, cards }) => (
           <Column key={status} status={status} count={cards.length} canCreate={props.canCreate} onCreate={props.onCreate}>
-            {cards.map((task) => (
-              <Card
-                key={task.id}
-                task={task}
-                canEdit={props.canEdit}
-                hidden={dragging === task.id}
-                assignee={props.nameOf(task.assigneeId)}
-                editors={props.presence.filter((p) => p.editingTaskId === task.id && p.userId !== props.meId)}
-                onOpen={() => props.onOpen(task.id)}
-                onKeyDown={(event) => onCardKey(event, task)}
-              />
-            ))}
+            {cards.map((task) => {
+              const editors = props.presence.filter((p) => p.editingTaskId === task.id && p.userId !== props.meId);
+              return (
+                <Card
+                  key={task.id}
+                  task={task}
+                  canEdit={props.canEdit}
+                  hidden={dragging === task.id}
+                  assignee={props.nameOf(task.assigneeId)}
+                  editors={editors.length > 0 ? editors : NO_EDITORS}
+                  onOpen={() => props.onOpen(task.id)}
+                  onKeyDown={(event) => onCardKey(event, task)}
+                />
+              );
+            })}
           </Column>
         ))}
       </div>

@@ -2,6 +2,7 @@
 /** A card on the board: title, priority, due date, labels, assignee, and who is editing it right now. */
 import { CalendarDays, CloudUpload } from 'lucide-react';
 import { useFormatter, useTranslations } from 'next-intl';
+import { memo } from 'react';
 import type { ViewTask } from '@/lib/boards/board-model';
 import type { PresenceEntry } from '@/lib/realtime-protocol';
 import { cn } from '@/lib/utils';
@@ -36,7 +37,8 @@ export function DueDate({ day }: { day: string | null }) {
   );
 }
 
-export function TaskCardBody({ task, assignee, editors }: { task: ViewTask; assignee: string | null; editors: PresenceEntry[] }) {
+/** Memoised: a card re-renders with the drag layer's state (every card registers with it on mount) without re-rendering its body. */
+export const TaskCardBody = memo(function TaskCardBody({ task, assignee, editors }: { task: ViewTask; assignee: string | null; editors: PresenceEntry[] }) {
   const t = useTranslations('board');
   return (
     <>
@@ -66,4 +68,4 @@ export function TaskCardBody({ task, assignee, editors }: { task: ViewTask; assi
       )}
     </>
   );
-}
+});

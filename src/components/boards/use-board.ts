@@ -24,11 +24,10 @@ import {
   type TaskStatus,
   type ViewTask,
 } from '@/lib/boards/board-model';
+import { boardKey, loadBoard } from '@/lib/boards/board-load';
 import { useTRPCClient } from '@/lib/trpc/client';
-import { boardKey, useLive, useQueueState } from './workspace-live';
+import { useLive, useQueueState } from './workspace-live';
 
-/** 500 tasks per page; a board shows at most this many pages. */
-const BOARD_MAX_PAGES = 10;
 const HISTORY_MAX = 100;
 
 /** The values and version a user's edit started from (for the field-by-field merge). */
@@ -52,20 +51,17 @@ export function useBoard(projectId: string) {
 
   const query = useQuery({
     queryKey: key,
+    // The page renders the board with its tasks already in this cache (loaded by the server, the
+    // same way); this runs when the board is reloaded in the browser. Whatever committed after the
+    // cursor is replayed once the room is joined (the `joined` resync) or, when the room was joined
+    // first, by the resync requested here.
     queryFn: async (): Promise<BoardData> => {
-      const { lastId } = await client.realtime.cursor.query({ workspaceSlug, projectId });
-      const tasks: Task[] = [];
-      let cursor: string | undefined;
-      for (let page = 0; page < BOARD_MAX_PAGES; page += 1) {
-        const result = await client.task.list.query({ workspaceSlug, projectId, cursor });
-        tasks.push(...result.items);
-        if (!result.nextCursor) break;
-        cursor = result.nextCursor;
-      }
-      // Whatever committed between the cursor and now (or while the list loaded) is replayed by
-      // version once the data is in the cache.
+      const data = await loadBoard({
+        cursor: () => client.realtime.cursor.query({ workspaceSlug, projectId }),
+        page: (cursor) => client.task.list.query({ workspaceSlug, projectId, cursor }),
+      });
       setTimeout(() => void live.resync(projectId).catch(() => undefined), 0);
-      return { tasks, cursor: lastId };
+      return data;
     },
     staleTime: Infinity,
     refetchOnWindowFocus: false,

@@ -21,6 +21,7 @@ import { useOnReconnected } from '@/components/layout/connection-notice';
 import { useMemberList } from '@/components/members/use-member-list';
 import { useToast } from '@/components/ui/toaster';
 import { useWorkspaceRole } from '@/components/workspaces/workspace-role';
+import { boardKey } from '@/lib/boards/board-load';
 import { applyEvent, removeTask, upsertTask, type BoardData, type PendingOp } from '@/lib/boards/board-model';
 import { createResyncScheduler, type ResyncScheduler } from '@/lib/boards/board-resync';
 import { indexedDbOpStore } from '@/lib/boards/op-store';
@@ -31,7 +32,6 @@ import { applyPresenceDelta, EMPTY_PRESENCE, presenceFromJoined, type RoomPresen
 import { RealtimeClient, type RealtimeStatus } from '@/lib/realtime/realtime-client';
 import { errorCodeOf, useTRPC, useTRPCClient } from '@/lib/trpc/client';
 
-export const boardKey = (workspaceSlug: string, projectId: string) => ['board', workspaceSlug, projectId] as const;
 
 /** Presence and access state of the socket, read with `useLiveState`. */
 interface LiveState {
@@ -125,6 +125,10 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
       }),
   );
   const socket = useRef<RealtimeClient | null>(null);
+  // The rooms the mounted boards want. A board rendered with the page (its tasks from the server)
+  // joins in an effect that runs before this provider's effect opens the socket; the socket then
+  // joins what is wanted here.
+  const wantedRooms = useRef(new Set<string>());
   // The API is back after an outage (503s): send what waits now rather than after the queue's backoff (≤ 30 s).
   useOnReconnected(() => queue.resume());
   const resyncs = useRef<ResyncScheduler | null>(null);
@@ -226,6 +230,7 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
       },
     });
     socket.current = realtime;
+    for (const projectId of wantedRooms.current) realtime.join(projectId);
     realtime.start();
     const online = () => queue.setOnline(true);
     const offline = () => queue.setOnline(false);
@@ -251,9 +256,13 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
       resync,
       join: (projectId) => {
         store.update((s) => (s.revoked[projectId] ? { ...s, revoked: Object.fromEntries(Object.entries(s.revoked).filter(([id]) => id !== projectId)) } : s));
+        wantedRooms.current.add(projectId);
         socket.current?.join(projectId);
       },
-      leave: (projectId) => socket.current?.leave(projectId),
+      leave: (projectId) => {
+        wantedRooms.current.delete(projectId);
+        socket.current?.leave(projectId);
+      },
       setEditing: (projectId, taskId) => socket.current?.setEditing(projectId, taskId),
     }),
     [queue, resync, store],
