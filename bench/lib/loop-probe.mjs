@@ -4,11 +4,14 @@
 // (the launcher passes its environment to the web server, the sidecar and, later, the worker); the
 // app's code is not changed. Inert unless KANSO_LOOP_PROBE_DIR is set. Every
 // KANSO_LOOP_PROBE_INTERVAL_MS (default 10 s) it writes the window's event-loop delay (ms: mean,
-// p50, p99, max, from perf_hooks.monitorEventLoopDelay at 10 ms resolution) to
-// <dir>/<pid>.json and starts a new window. Its own cost: one histogram and one timer.
+// p50, p99, max, from perf_hooks.monitorEventLoopDelay at 10 ms resolution) and the V8 heap at that
+// moment (MB: used, total, and the young generation's reserved size — V8 grows it under allocation
+// pressure, which is RSS growth that is not a leak) to <dir>/<pid>.json and starts a new window.
+// Its own cost: one histogram and one timer.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const dir = process.env.KANSO_LOOP_PROBE_DIR;
 if (dir) {
@@ -19,6 +22,7 @@ if (dir) {
   const file = path.join(dir, `${process.pid}.json`);
   let window = 0;
   const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
+  const mb = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
   const timer = setInterval(() => {
     window += 1;
     const sample = {
@@ -30,6 +34,9 @@ if (dir) {
       p50Ms: ms(histogram.percentile(50)),
       p99Ms: ms(histogram.percentile(99)),
       maxMs: ms(histogram.max),
+      heapUsedMb: mb(process.memoryUsage().heapUsed),
+      heapTotalMb: mb(process.memoryUsage().heapTotal),
+      youngGenMb: mb(getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0),
       argv: process.argv.slice(1, 3),
     };
     histogram.reset();
