@@ -6,18 +6,23 @@
  */
 import { AlertTriangle, Check, CloudOff, Loader2, RefreshCw } from 'lucide-react';
 import { useTranslations } from 'next-intl';
-import { Popover } from 'radix-ui';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useConnectionState } from '@/components/layout/connection-notice';
-import { Button } from '@/components/ui/button';
 import type { PendingOp } from '@/lib/boards/board-model';
-import { useLive, useLiveState, useQueueState } from './workspace-live';
+import { useLazyComponent } from '@/lib/use-lazy-component';
+import { warmUp } from '@/lib/warm-up';
+import { useLiveState, useQueueState } from './workspace-live';
+
+/** The failed-writes button's look (here and in failed-writes.tsx). */
+export const FAILED_TRIGGER = 'rounded px-1 hover:bg-muted';
 
 export function SyncStatus({ projectId }: { projectId: string }) {
   const t = useTranslations('board');
-  const { queue } = useLive();
   const { ops, online } = useQueueState();
   const { status } = useLiveState();
   const api = useConnectionState();
+  // Failed writes outlive a reload (the queue is in IndexedDB): their list must open offline too.
+  useEffect(() => warmUp(loadList), []);
   const mine = ops.filter((op) => op.projectId === projectId);
   const pending = mine.filter((op) => op.state === 'pending').length;
   const failed = mine.filter((op) => op.state === 'failed');
@@ -44,46 +49,33 @@ export function SyncStatus({ projectId }: { projectId: string }) {
     </span>
   );
   if (state !== 'failed') return <div role="status">{body}</div>;
-  return (
-    <Popover.Root>
-      <Popover.Trigger asChild>
-        <button type="button" className="rounded px-1 hover:bg-muted">
-          {body}
-        </button>
-      </Popover.Trigger>
-      <Popover.Portal>
-        <Popover.Content align="end" sideOffset={6} className="z-50 w-80 rounded-md border border-border bg-background p-3 text-sm shadow-lg">
-          <ul className="grid gap-2">
-            {failed.map((op) => (
-              <li key={op.opId} className="grid gap-1">
-                <p className="font-medium">{describe(op, t)}</p>
-                <p className="text-xs text-destructive">{op.error}</p>
-                <div className="flex gap-2">
-                  <Button size="sm" variant="outline" onClick={() => queue.retry(op.opId)}>
-                    {t('sync.retry')}
-                  </Button>
-                  <Button size="sm" variant="ghost" onClick={() => queue.discard(op.opId)}>
-                    {t('sync.discard')}
-                  </Button>
-                </div>
-              </li>
-            ))}
-          </ul>
-        </Popover.Content>
-      </Popover.Portal>
-    </Popover.Root>
-  );
+  return <FailedWrites body={body} failed={failed} />;
 }
 
-function describe(op: PendingOp, t: ReturnType<typeof useTranslations<'board'>>): string {
-  switch (op.kind) {
-    case 'create':
-      return t('sync.op.create', { title: op.task.title });
-    case 'update':
-      return t('sync.op.update', { fields: Object.keys(op.changes).map((f) => t(`fields.${f}` as never)).join(', ') });
-    case 'move':
-      return t('sync.op.move', { column: t(`columns.${op.to.status}`) });
-    case 'delete':
-      return t('sync.op.delete', { title: op.snapshot.title });
-  }
+const loadList = () => import('./failed-writes').then((m) => m.FailedWritesPopover);
+
+/**
+ * The failed writes, listed in a popover (Radix, with its popper and focus handling, which a board
+ * without failures does not need on its first load, PERF-3). Its chunk is fetched when the page is
+ * idle (so it also opens offline); until it is there, the same button stands in and opens the
+ * popover once it has loaded.
+ */
+function FailedWrites({ body, failed }: { body: ReactNode; failed: PendingOp[] }) {
+  const [Popover, request] = useLazyComponent(loadList);
+  const [wanted, setWanted] = useState(false);
+  if (Popover) return <Popover body={body} failed={failed} defaultOpen={wanted} />;
+  return (
+    <button
+      type="button"
+      aria-haspopup="dialog"
+      aria-expanded={false}
+      className={FAILED_TRIGGER}
+      onClick={() => {
+        setWanted(true);
+        request();
+      }}
+    >
+      {body}
+    </button>
+  );
 }
