@@ -64,8 +64,10 @@ function childSpecs(port: number): ChildSpec[] {
     },
     {
       name: 'realtime',
-      // react-server: modules marked `import 'server-only'` load in this server process.
-      args: ['--conditions=react-server', ...EXIT_WITH_PARENT, '--import', 'tsx', 'sidecar/realtime-sidecar.ts'],
+      // react-server: modules marked `import 'server-only'` load in this server process. The young
+      // generation starts at the size V8 grows it to under load anyway (2 × 16 MB; ADR 0023), as in
+      // `npm run start:realtime`.
+      args: ['--conditions=react-server', '--min-semi-space-size=16', ...EXIT_WITH_PARENT, '--import', 'tsx', 'sidecar/realtime-sidecar.ts'],
       healthUrl: `http://${realtimeHost === '0.0.0.0' ? '127.0.0.1' : realtimeHost}:${realtimePort}/health`,
       stopGraceMs: 15_000,
     },

@@ -5,8 +5,8 @@
 // app's code is not changed. Inert unless KANSO_LOOP_PROBE_DIR is set. Every
 // KANSO_LOOP_PROBE_INTERVAL_MS (default 10 s) it writes the window's event-loop delay (ms: mean,
 // p50, p99, max, from perf_hooks.monitorEventLoopDelay at 10 ms resolution) and the V8 heap at that
-// moment (MB: used, total, and the young generation's reserved size — V8 grows it under allocation
-// pressure, which is RSS growth that is not a leak) to <dir>/<pid>.json and starts a new window.
+// moment (MB: used, total, and the young generation's size — V8 grows and shrinks it with the
+// allocation rate, which moves RSS without being a leak) to <dir>/<pid>.json and starts a new window.
 // Its own cost: one histogram and one timer.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +23,10 @@ if (dir) {
   let window = 0;
   const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
   const mb = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
+  const memory = () => {
+    const { heapUsed, heapTotal } = process.memoryUsage();
+    return { heapUsedMb: mb(heapUsed), heapTotalMb: mb(heapTotal) };
+  };
   const timer = setInterval(() => {
     window += 1;
     const sample = {
@@ -34,8 +38,7 @@ if (dir) {
       p50Ms: ms(histogram.percentile(50)),
       p99Ms: ms(histogram.percentile(99)),
       maxMs: ms(histogram.max),
-      heapUsedMb: mb(process.memoryUsage().heapUsed),
-      heapTotalMb: mb(process.memoryUsage().heapTotal),
+      ...memory(),
       youngGenMb: mb(getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0),
       argv: process.argv.slice(1, 3),
     };
