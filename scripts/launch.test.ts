@@ -183,7 +183,7 @@ describe('the launcher', () => {
     const killed = postmasterPid();
     process.kill(killed, 'SIGKILL');
     const [, pid] = await waitForLine(launcher, /^\[kanso\] PostgreSQL restarted \(pid (\d+)\) after [\d.]+ s down$/);
-    expect(launcher.lines).toContainEqual(expect.stringMatching(/^\[kanso\] PostgreSQL exited unexpectedly \(signal SIGKILL\) after [\d.]+ s up; restart 1 in 0\.5 s$/));
+    expect(launcher.lines).toContainEqual(expect.stringMatching(/^\[kanso\] PostgreSQL exited unexpectedly \(signal SIGKILL\) after [\d.]+ s up; restart 1 in 0\.2 s$/));
     expect(Number(pid)).toBe(postmasterPid());
     expect(alive(killed)).toBe(false);
     expect(alive(sidecarPid)).toBe(true);
