@@ -41,6 +41,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { ensureDatabase, freePort, startEmbeddedPostgres, type EmbeddedCluster } from '../scripts/lib/embedded-postgres';
+import { SIDECAR_ENTRY, SIDECAR_NODE_OPTIONS } from '../scripts/lib/sidecar-command';
 import { benchArgs, percentile } from './lib/cli';
 
 const args = benchArgs();
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
   const sidecarPorts = [firstPort];
   for (let k = 1; k < INSTANCES; k++) sidecarPorts.push(args['sidecar-port'] ? firstPort + k : await freePort());
   const startOne = async (sidecarPort: number): Promise<ChildProcess> => {
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'sidecar/realtime-sidecar.ts'], {
+    const child = spawn(process.execPath, [...SIDECAR_NODE_OPTIONS, ...SIDECAR_ENTRY], {
       env: { ...process.env, REALTIME_PORT: String(sidecarPort), REALTIME_HOST: '127.0.0.1', ...(INSTANCES > 1 ? { REDIS_URL } : {}) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -23,6 +23,7 @@ import { acquireLock, describeOwner, type Acquired } from './lib/cluster-lock';
 import { DATA_DIR, DATABASE_NAME, devAuthSecret, embeddedPort, loadDotEnv, stopStaleOwnerLeftovers } from './lib/database-urls';
 import { clusterUrls, embeddedPostgresService } from './lib/embedded-postgres';
 import { shutdownGraceMs } from './lib/shutdown';
+import { SIDECAR_ENTRY, SIDECAR_NODE_OPTIONS } from './lib/sidecar-command';
 import { spawnProcess, Supervisor, waitForHttp, type ServiceSpec } from './lib/supervisor';
 import { migrateDatabase } from '../src/server/db/migrate';
 
@@ -64,10 +65,7 @@ function childSpecs(port: number): ChildSpec[] {
     },
     {
       name: 'realtime',
-      // react-server: modules marked `import 'server-only'` load in this server process. The young
-      // generation starts at the size V8 grows it to under load anyway (2 × 16 MB; ADR 0023), as in
-      // `npm run start:realtime`.
-      args: ['--conditions=react-server', '--min-semi-space-size=16', ...EXIT_WITH_PARENT, '--import', 'tsx', 'sidecar/realtime-sidecar.ts'],
+      args: [...SIDECAR_NODE_OPTIONS, ...EXIT_WITH_PARENT, ...SIDECAR_ENTRY],
       healthUrl: `http://${realtimeHost === '0.0.0.0' ? '127.0.0.1' : realtimeHost}:${realtimePort}/health`,
       stopGraceMs: 15_000,
     },

@@ -1,6 +1,6 @@
 /**
  * The realtime sidecar as a real process in tests: `startSidecar()` spawns
- * `node --conditions=react-server --import tsx sidecar/realtime-sidecar.ts` on a free port against
+ * the sidecar as the launcher starts it (scripts/lib/sidecar-command.ts) on a free port against
  * this file's database; `connectClient()` is a `ws` client that records every message and its close.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import type { ServerMessage } from '@/lib/realtime-protocol';
 import { applyPresenceDelta, EMPTY_PRESENCE, presenceFromJoined, type RoomPresence } from '@/lib/realtime/room-presence';
 import { freePort } from '../../scripts/lib/embedded-postgres';
+import { SIDECAR_ENTRY, SIDECAR_NODE_OPTIONS } from '../../scripts/lib/sidecar-command';
 import { testDatabase } from './db';
 import { callerAs } from './trpc';
 
@@ -21,7 +22,7 @@ export interface Sidecar {
 export async function startSidecar(extraEnv: Record<string, string> = {}): Promise<Sidecar> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'sidecar/realtime-sidecar.ts'], {
+  const child = spawn(process.execPath, [...SIDECAR_NODE_OPTIONS, ...SIDECAR_ENTRY], {
     env: {
       ...process.env,
       DATABASE_URL: testDatabase().appUrl,
