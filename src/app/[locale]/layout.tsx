@@ -1,11 +1,17 @@
 import type { Metadata } from 'next';
 import { hasLocale, NextIntlClientProvider } from 'next-intl';
-import { getTranslations, setRequestLocale } from 'next-intl/server';
+import { getMessages, getTranslations, setRequestLocale } from 'next-intl/server';
 import { cookies } from 'next/headers';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { routing } from '@/i18n/routing';
 import { THEME_COOKIE } from '@/lib/theme';
+
+/**
+ * Namespaces that only server code reads — the mail templates (src/server/email), the landing page and
+ * the dev mailbox, all server components — stay out of the messages every page sends to the browser.
+ */
+const SERVER_ONLY_NAMESPACES: ReadonlySet<string> = new Set(['email', 'landing', 'mailbox']);
 
 export function generateStaticParams() {
   return routing.locales.map((locale) => ({ locale }));
@@ -23,6 +29,7 @@ export default async function LocaleLayout({ children, params }: { children: Rea
   setRequestLocale(locale);
   const theme = (await cookies()).get(THEME_COOKIE)?.value === 'dark' ? 'dark' : undefined;
   const t = await getTranslations({ locale, namespace: 'common' });
+  const clientMessages = Object.fromEntries(Object.entries(await getMessages()).filter(([namespace]) => !SERVER_ONLY_NAMESPACES.has(namespace)));
   return (
     <html lang={locale} className={theme}>
       <body className="min-h-screen antialiased">
@@ -31,7 +38,7 @@ export default async function LocaleLayout({ children, params }: { children: Rea
         </a>
         {/* The tRPC + TanStack Query provider sits in the layouts that use the API ((app), (auth), invite,
             join, dev), not here: the landing page ships without the API client (PERF-3, ADR 0016). */}
-        <NextIntlClientProvider>{children}</NextIntlClientProvider>
+        <NextIntlClientProvider messages={clientMessages}>{children}</NextIntlClientProvider>
       </body>
     </html>
   );
