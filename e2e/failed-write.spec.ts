@@ -6,9 +6,8 @@
  * (validation), from `page.route`: nothing in the app can be made to refuse one particular create.
  */
 import { expect, test, type Route } from '@playwright/test';
-import { BoardPage, enPlural } from './support/board';
+import { enPlural, openOwnersBoard } from './support/board';
 import { en } from './support/messages';
-import { createProject, createTeam, signInAs } from './support/team';
 
 async function refuseCreate(route: Route): Promise<void> {
   const path = new URL(route.request().url()).pathname.replace(/^\/api\/trpc\//, '');
@@ -19,13 +18,7 @@ async function refuseCreate(route: Route): Promise<void> {
 
 test('a write the server refuses is listed as failed, with retry and discard', async ({ browser }) => {
   test.setTimeout(60_000);
-  const { workspace, users } = await createTeam(['owner']);
-  const context = await browser.newContext();
-  await signInAs(context, users[0]!);
-  const project = await createProject(context, workspace.slug);
-  const board = new BoardPage(await context.newPage(), workspace.slug, project.id);
-  await board.open();
-  await board.expectSaved();
+  const { context, board } = await openOwnersBoard(browser);
 
   await board.page.route('**/api/trpc/**', refuseCreate);
   await board.quickAdd('todo', 'Refused by the server');

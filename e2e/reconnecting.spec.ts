@@ -7,9 +7,8 @@
  * queue is sent, and the task is there after a reload.
  */
 import { expect, test, type Route } from '@playwright/test';
-import { BoardPage, enPlural } from './support/board';
+import { enPlural, openOwnersBoard } from './support/board';
 import { en } from './support/messages';
-import { createProject, createTeam, signInAs } from './support/team';
 
 /** What the tRPC route answers for each call of a (batched) request while the database is down. */
 async function answerUnavailable(route: Route): Promise<void> {
@@ -28,13 +27,7 @@ async function answerUnavailable(route: Route): Promise<void> {
 
 test('while the API answers 503 the page says it is reconnecting, keeps the write queued and sends it when the API is back', async ({ browser }) => {
   test.setTimeout(90_000);
-  const { workspace, users } = await createTeam(['owner']);
-  const context = await browser.newContext();
-  await signInAs(context, users[0]!);
-  const project = await createProject(context, workspace.slug);
-  const board = new BoardPage(await context.newPage(), workspace.slug, project.id);
-  await board.open();
-  await board.expectSaved();
+  const { context, board } = await openOwnersBoard(browser);
   const notice = board.page.getByTestId('connection-notice');
   await expect(notice).toHaveCount(0);
 

@@ -3,10 +3,11 @@
  * dialog, presence, sync state, drag and drop (@dnd-kit MouseSensor, 6 px activation) and the
  * realtime socket's frames.
  */
-import { expect, type Locator, type Page, type WebSocket } from '@playwright/test';
+import { expect, type Browser, type Locator, type Page, type WebSocket } from '@playwright/test';
 import { whenHydrated } from './flows';
 import { en } from './messages';
 import { REALTIME_URL } from './stack';
+import { createProject, createTeam, signInAs } from './team';
 
 export type Status = 'todo' | 'in_progress' | 'done';
 
@@ -21,6 +22,18 @@ export function enPlural(key: string, count: number, values: Record<string, stri
 
 export function boardPath(workspaceSlug: string, projectId: string): string {
   return `/en/w/${workspaceSlug}/p/${projectId}`;
+}
+
+/** A new workspace whose only member, its owner, is signed in with a new project's board open and saved. */
+export async function openOwnersBoard(browser: Browser) {
+  const { workspace, users } = await createTeam(['owner']);
+  const context = await browser.newContext();
+  await signInAs(context, users[0]!);
+  const project = await createProject(context, workspace.slug);
+  const board = new BoardPage(await context.newPage(), workspace.slug, project.id);
+  await board.open();
+  await board.expectSaved();
+  return { workspace, project, context, board };
 }
 
 export class BoardPage {

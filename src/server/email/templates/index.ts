@@ -2,24 +2,19 @@
  * The mails Kanso sends, each rendered in the recipient's locale (HTML + plain text) for `sendMail`.
  * The renderers (./render-mail.ts, React Email) load on the first mail, not when the server starts.
  */
-import type { renderers as Renderers } from './render-mail';
+type Renderers = typeof import('./render-mail').renderers;
+type Props<K extends keyof Renderers> = Parameters<Renderers[K]>[0];
 
-type Renderer = keyof typeof Renderers;
-
-let loading: Promise<typeof Renderers> | undefined;
-
-function lazy<K extends Renderer>(name: K): (typeof Renderers)[K] {
-  return ((props: Parameters<(typeof Renderers)[K]>[0]) =>
-    (loading ??= import('./render-mail').then((m) => m.renderers)).then((r) => (r[name] as (p: typeof props) => ReturnType<(typeof Renderers)[K]>)(props))) as (typeof Renderers)[K];
-}
+let loading: Promise<Renderers> | undefined;
+const renderers = () => (loading ??= import('./render-mail').then((m) => m.renderers));
 
 export const emails = {
-  verifyEmail: lazy('verifyEmail'),
-  passwordReset: lazy('passwordReset'),
-  magicLink: lazy('magicLink'),
-  passwordChanged: lazy('passwordChanged'),
-  signUpAttempt: lazy('signUpAttempt'),
-  roleChanged: lazy('roleChanged'),
-  memberRemoved: lazy('memberRemoved'),
-  invitation: lazy('invitation'),
+  verifyEmail: async (props: Props<'verifyEmail'>) => (await renderers()).verifyEmail(props),
+  passwordReset: async (props: Props<'passwordReset'>) => (await renderers()).passwordReset(props),
+  magicLink: async (props: Props<'magicLink'>) => (await renderers()).magicLink(props),
+  passwordChanged: async (props: Props<'passwordChanged'>) => (await renderers()).passwordChanged(props),
+  signUpAttempt: async (props: Props<'signUpAttempt'>) => (await renderers()).signUpAttempt(props),
+  roleChanged: async (props: Props<'roleChanged'>) => (await renderers()).roleChanged(props),
+  memberRemoved: async (props: Props<'memberRemoved'>) => (await renderers()).memberRemoved(props),
+  invitation: async (props: Props<'invitation'>) => (await renderers()).invitation(props),
 };
