@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const [user] = await db().insert(users).values({ email: `bench-outbox-${stamp}@example.test`, name: 'Bench', emailVerified: new Date() }).returning({ id: users.id });
     const { token } = await createSession(db(), user!.id, { userAgent: 'bench', ip: '127.0.0.1' });
     const ctx = await createContext({
-      headers: new Headers({ 'user-agent': 'bench', 'x-forwarded-for': '127.0.0.1' }),
+      headers: new Headers({ 'user-agent': 'bench', 'x-kanso-client-ip': '127.0.0.1' }),
       cookies: { get: (name: string) => (name === sessionCookieName(false) ? token : undefined), set: () => {}, delete: () => {} },
       secure: false,
       database: db(),

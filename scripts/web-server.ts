@@ -26,8 +26,12 @@ import { shutdownGraceMs } from './lib/shutdown';
 // Next reads NODE_ENV while loading; a production server is what this file is.
 if (process.env.NODE_ENV !== 'production') (process.env as Record<string, string>).NODE_ENV = 'production';
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
+// Every request's client address and scheme are stamped below, before Next sees it (ADR 0024).
+process.env.KANSO_EDGE_STAMPS_CLIENT = '1';
 
 const { createLogger } = await import('../src/server/platform/logger');
+const { stampRequest } = await import('../src/server/platform/client-ip');
+const { env } = await import('../src/server/platform/env');
 // tsx turns Node's source-map support on; `next start` runs without it, and so does this server
 // from here on (stack traces built while serving are not mapped through Next's chunk source maps).
 process.setSourceMapsEnabled(false);
@@ -60,7 +64,9 @@ await app.prepare();
 const api = apiLoading ? await apiLoading : null;
 const handle = app.getRequestHandler();
 
+const trustedHops = env().TRUST_PROXY;
 const server = createServer((req, res) => {
+  stampRequest(req, trustedHops);
   const served = api && isApiRequest(req.url) ? api.serveApi(req, res) : handle(req, res);
   served.catch((err: unknown) => {
     log.error({ err, url: req.url }, 'request handler failed');

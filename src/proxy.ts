@@ -5,7 +5,9 @@
 import createIntlMiddleware from 'next-intl/middleware';
 import { NextResponse, type NextRequest } from 'next/server';
 import { routing, isLocale } from '@/i18n/routing';
+import { edgeStampsClientHeaders, stampFromForwardedHeaders } from '@/server/platform/client-ip';
 import { edgeRequestId, edgeResponseHeaders } from '@/server/platform/edge';
+import { env } from '@/server/platform/env';
 
 const handleI18nRouting = createIntlMiddleware(routing);
 
@@ -16,6 +18,8 @@ const SESSION_COOKIES = ['kanso.session', '__Secure-kanso.session'];
 export function proxy(request: NextRequest) {
   const requestId = edgeRequestId(request.headers.get('x-request-id'));
   request.headers.set('x-request-id', requestId);
+  // Under `next dev` nothing of ours saw the socket (the production server stamped it already, ADR 0024).
+  if (!edgeStampsClientHeaders()) stampFromForwardedHeaders(request.headers, env().TRUST_PROXY, request.nextUrl.protocol === 'https:');
   const { pathname } = request.nextUrl;
 
   let response: NextResponse;

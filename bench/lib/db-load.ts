@@ -40,7 +40,7 @@ interface Seed {
 let seed: Seed | undefined;
 
 function headers(): Headers {
-  return new Headers({ 'user-agent': 'bench-db', 'x-forwarded-for': '127.0.0.1' });
+  return new Headers({ 'user-agent': 'bench-db', 'x-kanso-client-ip': '127.0.0.1' });
 }
 
 /** A request's caller: a fresh context, as the route handler creates one per request. */

@@ -47,7 +47,7 @@ afterAll(async () => {
 
 async function callerFor(token: string | null) {
   const jar = cookieJar(token ? { [sessionCookieName(false)]: token } : {});
-  const headers = new Headers({ 'user-agent': 'round-trips', 'x-forwarded-for': '127.0.0.1' });
+  const headers = new Headers({ 'user-agent': 'round-trips', 'x-kanso-client-ip': '127.0.0.1' });
   return createTestCaller(await createContext({ headers, cookies: jar, secure: false, database: counted }));
 }
 

@@ -45,7 +45,7 @@ export async function callerAs(userId: string | null, options: { locale?: string
     const { token } = await createSession(testDb(), userId, { userAgent: 'vitest', ip: '127.0.0.1' });
     jar.values.set(sessionCookieName(false), token);
   }
-  const headers = new Headers({ 'user-agent': 'vitest', 'x-forwarded-for': '127.0.0.1' });
+  const headers = new Headers({ 'user-agent': 'vitest', 'x-kanso-client-ip': '127.0.0.1' });
   if (options.locale) headers.set('x-kanso-locale', options.locale);
   const ctx = await createContext({ headers, cookies: jar, secure: false, database: testDb() });
   return { caller: createTestCaller(ctx), jar, ctx };

@@ -2,7 +2,7 @@
 /** The browser side of tRPC: TanStack Query v5 through @trpc/tanstack-react-query. */
 import type { QueryClient } from '@tanstack/react-query';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useLocale } from 'next-intl';
 import { useState, type ReactNode } from 'react';
@@ -22,14 +22,17 @@ function getQueryClient(): QueryClient {
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();
   const locale = useLocale();
+  const headers = () => ({ 'x-kanso-locale': document.documentElement.lang || locale });
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        httpBatchLink({
-          url: '/api/trpc',
-          headers: () => ({ 'x-kanso-locale': document.documentElement.lang || locale }),
-          // Every answer tells whether the API is reachable ("Kanso is reconnecting…").
-          fetch: observedFetch(),
+        // Account calls (`auth.*`) are refused in a batch (SEC-2): they travel alone. Every answer
+        // tells whether the API is reachable ("Kanso is reconnecting…").
+        splitLink({
+          condition: (op) => op.path.startsWith('auth.'),
+          true: httpLink({ url: '/api/trpc', headers, fetch: observedFetch() }),
+          // At most the server's MAX_BATCH_CALLS (src/server/api/http.ts) per request.
+          false: httpBatchLink({ url: '/api/trpc', headers, fetch: observedFetch(), maxItems: 20 }),
         }),
       ],
     }),

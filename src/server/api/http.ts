@@ -10,6 +10,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
 import { createContext, isSecureRequest, parseCookies, type CookieJar } from '@/server/api/trpc';
 import { retryAfterOf } from '@/server/api/errors';
+import { rateLimitHeaders, rateLimitRefusalOf, type RateLimitRefusal } from '@/server/platform/rate-limit';
 import { withRequestId } from '@/server/platform/request-context';
 
 /** Cookies read from the request, written as Set-Cookie headers on the response. */
@@ -31,18 +32,34 @@ function cookieJar(req: Request, resHeaders: Headers, secure: boolean): CookieJa
   };
 }
 
+/** Calls one HTTP request may carry (the browser's batch link sends at most this many, src/lib/trpc/client.tsx). */
+export const MAX_BATCH_CALLS = 20;
+
+/** The number of calls an `/api/trpc/<path>,<path>…` URL names. */
+export function callsOf(url: string): number {
+  const { pathname } = new URL(url);
+  return pathname.slice(pathname.lastIndexOf('/') + 1).split(',').length;
+}
+
 /** Every call of the request (and every log line of it) carries the request id the edge set. */
 export const handleTrpcRequest = withRequestId((req: Request) =>
   fetchRequestHandler({
     endpoint: '/api/trpc',
     req,
     router: appRouter,
+    maxBatchSize: MAX_BATCH_CALLS,
     createContext: ({ resHeaders }) => {
       const secure = isSecureRequest(req.headers, req.url);
-      return createContext({ headers: req.headers, cookies: cookieJar(req, resHeaders, secure), secure });
+      return createContext({ headers: req.headers, cookies: cookieJar(req, resHeaders, secure), secure, calls: callsOf(req.url) });
     },
-    // 503s say when to come back (RFC 9110 §10.2.3); a batch answers with the longest wait of its calls.
+    // 503s and 429s say when to come back (RFC 9110 §10.2.3); a batch answers with the longest wait of its calls.
     responseMeta: ({ errors }) => {
+      let refusal: RateLimitRefusal | null = null;
+      for (const error of errors) {
+        const candidate = rateLimitRefusalOf(error.cause);
+        if (candidate && (!refusal || candidate.retryAfter > refusal.retryAfter)) refusal = candidate;
+      }
+      if (refusal) return { headers: new Headers(rateLimitHeaders(refusal)) };
       const seconds = retryAfterOf(errors);
       return seconds === undefined ? {} : { headers: new Headers({ 'retry-after': String(seconds) }) };
     },

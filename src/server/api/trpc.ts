@@ -19,6 +19,8 @@ import { logger, type Logger } from '@/server/platform/logger';
 import { currentRequestId, requestIdOf } from '@/server/platform/request-context';
 import { toWire } from '@/server/platform/wire';
 import { localiseError, toTRPCError } from './errors';
+import { clientIpOf } from '@/server/platform/client-ip';
+import { enforceRateLimits, rateLimitRefusalOf } from '@/server/platform/rate-limit';
 
 // ─── 1. Context ────────────────────────────────────────────────────────────────────────────────
 
@@ -40,6 +42,8 @@ export interface Context {
   /** Whether the request arrived over HTTPS (decides `Secure` and the cookie name). */
   secure: boolean;
   cookies: CookieJar;
+  /** Calls in this HTTP request (a tRPC batch); 1 for a single call or a server-side caller. */
+  calls: number;
   /**
    * Why the context is incomplete: the session lookup failed (the database is down, typically). Every
    * procedure then fails with it — as a typed 503 for a database outage — carrying this request's id,
@@ -62,6 +66,8 @@ export interface ContextInput {
   cookies: CookieJar;
   /** Whether the request arrived over HTTPS (see `isSecureRequest`). */
   secure: boolean;
+  /** Calls in the HTTP request (see Context.calls). */
+  calls?: number;
   database?: Database;
 }
 
@@ -70,7 +76,7 @@ export function isSecureRequest(headers: Headers, url: string): boolean {
   return (headers.get('x-forwarded-proto') ?? new URL(url).protocol.replace(':', '')) === 'https';
 }
 
-export async function createContext({ headers, cookies, secure, database = db() }: ContextInput): Promise<Context> {
+export async function createContext({ headers, cookies, secure, calls = 1, database = db() }: ContextInput): Promise<Context> {
   const requestId = requestIdOf(headers);
   const token = cookies.get(sessionCookieName(secure));
   let session: CurrentSession | null = null;
@@ -89,10 +95,11 @@ export async function createContext({ headers, cookies, secure, database = db() 
     requestId,
     log: logger.child({ requestId, userId: session?.user.id }),
     locale,
-    ip: headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? headers.get('x-real-ip'),
+    ip: clientIpOf(headers),
     userAgent: headers.get('user-agent'),
     secure,
     cookies,
+    calls,
     failure,
   };
 }
@@ -145,6 +152,7 @@ const base = t.procedure.use(async ({ ctx, path, type, next }) => {
   const elapsed = () => Math.round(performance.now() - started);
   // The session could not be looked up: nothing below may run as if signed out.
   if (ctx.failure) throw explainFailure(ctx, ctx.failure, { path, type, ms: elapsed() }) ?? ctx.failure;
+  await limitCall(ctx, path, type);
   const result = await next();
   if (!result.ok) {
     const explained = explainFailure(ctx, result.error.cause, { path, type, ms: elapsed() });
@@ -175,6 +183,22 @@ function explainFailure(ctx: Context, cause: unknown, fields: { path: string; ty
 function loggableError(error: unknown): unknown {
   if (error instanceof DrizzleQueryError) return { type: 'DrizzleQueryError', query: error.query, cause: error.cause };
   return error;
+}
+
+/**
+ * Every call spends a point of the API policy of its kind (SEC-2), per user, or per address when
+ * signed out; a batch spends one per call. Account procedures (`auth.*`) answer only when sent alone,
+ * so one HTTP request cannot try many passwords, mail many links or outrun their own policies.
+ */
+async function limitCall(ctx: Context, path: string, type: string): Promise<void> {
+  if (ctx.calls > 1 && path.startsWith('auth.')) throw toTRPCError(new AppError('BAD_REQUEST', 'rateLimit.batchNotAllowed'));
+  const subject = ctx.session ? `user:${ctx.session.user.id}` : ctx.ip && `ip:${ctx.ip}`;
+  try {
+    await enforceRateLimits([{ policy: type === 'query' ? 'trpc-read' : 'trpc-write', subject }]);
+  } catch (error) {
+    if (isAppError(error)) ctx.log.info({ path, type, code: error.code, policy: rateLimitRefusalOf(error)?.rateLimit.policy }, 'trpc call rate-limited');
+    throw toTRPCError(error);
+  }
 }
 
 export const publicProcedure = base;

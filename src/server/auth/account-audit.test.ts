@@ -17,7 +17,7 @@ function browser(userAgent = 'vitest-browser') {
   const jar = cookieJar();
   return {
     async call() {
-      const headers = new Headers({ 'user-agent': userAgent, 'x-forwarded-for': '203.0.113.7', 'x-request-id': 'req-account' });
+      const headers = new Headers({ 'user-agent': userAgent, 'x-kanso-client-ip': '203.0.113.7', 'x-request-id': 'req-account' });
       return createTestCaller(await createContext({ headers, cookies: jar, secure: false, database: testDb() })).auth;
     },
   };

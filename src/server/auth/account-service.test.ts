@@ -19,7 +19,7 @@ function browser(userAgent = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Apple
   return {
     jar,
     async call() {
-      const headers = new Headers({ 'user-agent': userAgent, 'x-forwarded-for': '203.0.113.7, 10.0.0.1' });
+      const headers = new Headers({ 'user-agent': userAgent, 'x-kanso-client-ip': '203.0.113.7' });
       const ctx = await createContext({ headers, cookies: jar, secure: false, database: testDb() });
       return createTestCaller(ctx).auth;
     },

@@ -138,7 +138,7 @@ async function sendPasswordChangedMail(user: { email: string; locale: string }, 
  * caller answers the same "check your inbox" either way. `created` is for logs and tests only.
  */
 export async function signUp(database: Database, input: SignUpInput, meta: RequestMeta): Promise<{ userId: string; created: boolean }> {
-  // rate limit: SEC-2 (sign-up, per IP) — applied by the caller's procedure
+  // Rate-limited by the caller (policy sign-up-ip, src/server/platform/rate-limit-policies.ts).
   // Hash first in both branches so the answer takes as long for a taken address as for a new one.
   const passwordHash = await hashPassword(input.password);
   const existing = await findUserByEmail(database, input.email);
@@ -177,7 +177,7 @@ export async function resendVerification(
   email: string,
   callbackUrl?: string | null,
 ): Promise<{ sent: boolean; userId: string | null }> {
-  // rate limit: SEC-2 (verification mail, per IP and per address)
+  // Rate-limited by the caller (verification-resend-ip / -address).
   const user = await findUserByEmail(database, email);
   if (!user || user.emailVerified) return { sent: false, userId: user?.id ?? null };
   await sendVerificationMail(database, user, callbackUrl);
@@ -188,7 +188,7 @@ export async function resendVerification(
 
 /** Password sign-in: a new server-side session (the caller sets the cookie). */
 export async function signIn(database: Database, input: SignInInput, meta: RequestMeta): Promise<IssuedSession> {
-  // rate limit: SEC-2 (sign-in, per IP and per account; AUTH-4 lockout)
+  // Rate-limited by the caller (sign-in-ip / sign-in-account).
   const user = await findUserByEmail(database, input.email);
   // A failure is recorded for an existing account only (an unknown address has no chain to own it).
   const failed = (userId: string, reason: string) =>
@@ -259,7 +259,7 @@ export async function verifyEmail(
 
 /** Mails a reset link (1 h) when the account exists; silent otherwise. */
 export async function requestPasswordReset(database: Database, email: string): Promise<{ sent: boolean; userId: string | null }> {
-  // rate limit: SEC-2 (password reset, per IP and per address)
+  // Rate-limited by the caller (password-reset-ip / -address).
   const user = await findUserByEmail(database, email);
   if (!user) return { sent: false, userId: null };
   const locale = localeOf(user.locale);
@@ -281,7 +281,7 @@ export async function requestPasswordReset(database: Database, email: string): P
  * and every other outstanding reset link, and marks the email verified (the link proved it).
  */
 export async function resetPassword(database: Database, input: ResetPasswordInput, meta: AuditMeta = {}): Promise<{ userId: string }> {
-  // rate limit: SEC-2 (password reset)
+  // Rate-limited by the caller (password-reset-ip).
   const passwordHash = await hashPassword(input.password);
   const now = new Date();
   const user = await database.transaction(async (tx) => {

@@ -75,7 +75,7 @@ class Browser {
 
   private headers(extra: Record<string, string> = {}): Headers {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
-    return new Headers({ 'user-agent': UA, 'x-forwarded-for': '198.51.100.4', ...(cookie ? { cookie } : {}), ...extra });
+    return new Headers({ 'user-agent': UA, 'x-kanso-client-ip': '198.51.100.4', ...(cookie ? { cookie } : {}), ...extra });
   }
 
   /** A request to our Auth.js route handlers. */

@@ -34,6 +34,7 @@ import { enabledOAuthProviders, MAGIC_LINK_MAX_AGE_SECONDS, MAGIC_LINK_PROVIDER_
 import { localeOfPath, safeCallbackPath } from './redirect';
 import { deleteUserSessions, newSessionToken, SESSION_MAX_AGE_SECONDS, sessionCookieName } from './session';
 import { invalidateAuthTokens } from './tokens';
+import { clientIpOf } from '@/server/platform/client-ip';
 
 const LOCALE_COOKIE = routing.localeCookie && typeof routing.localeCookie === 'object' ? (routing.localeCookie.name ?? 'NEXT_LOCALE') : 'NEXT_LOCALE';
 
@@ -83,7 +84,7 @@ export function viewRequest(headers: Headers, url: string): RequestView {
     secure,
     locale,
     userAgent: headers.get('user-agent'),
-    ip: headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? headers.get('x-real-ip'),
+    ip: clientIpOf(headers),
   };
 }
 

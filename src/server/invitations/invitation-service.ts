@@ -213,7 +213,7 @@ export async function createInvitation(
   input: { email: string; role: Role },
   now: Date = new Date(),
 ): Promise<{ invitation: InvitationSummary; refreshed: boolean; mail: InvitationMail }> {
-  // rate limit: SEC-2 (invitations, per workspace and user) — applied by the caller's procedure
+  // Rate-limited by the caller (invitation-send-user / -workspace).
   const email = normaliseEmail(input.email);
   assertAssignable(scope.actor.role, input.role);
   const wsId = scope.workspace.id;

@@ -29,6 +29,11 @@ export const envSchema = z
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
     /** Named prepared statements for the hot queries (ADR 0014); false for a pooler that cannot keep them. */
     DATABASE_PREPARED_STATEMENTS: bool.default(true),
+    /**
+     * Reverse proxies in front of the web process that append to X-Forwarded-For (SEC-2, ADR 0024).
+     * 0: forwarded headers from clients are ignored (the socket's address and scheme count).
+     */
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     /** Public origin of the app, used in links in emails and OAuth callbacks. */
     APP_URL: z.string().url().default('http://localhost:3000'),
     /** Secret(s) for signing; comma-separated, first one signs, all verify. */
@@ -51,6 +56,13 @@ export const envSchema = z
     REALTIME_HOST: z.string().min(1).default('127.0.0.1'),
     /** Several realtime sidecars: share presence and single-use ticket nonces over Redis (redis://…). Optional. */
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+    /**
+     * Store of the rate limiter (SEC-2, ADR 0025): postgres (default without Redis; shared by every
+     * instance on the database), redis (default with REDIS_URL), memory (one process), off (no limits).
+     */
+    RATE_LIMIT_STORE: z.enum(['postgres', 'redis', 'memory', 'off']).optional(),
+    /** Multiplies every policy's allowance; for load tests and benches (default 1). */
+    RATE_LIMIT_SCALE: z.coerce.number().min(0.01).max(100_000).default(1),
     /** Period of the sidecar's access-fingerprint re-check in ms (revocations that emit no event are caught within it). */
     REALTIME_RECHECK_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
     /** Presence coalescing window of the sidecar in ms (ADR 0015): each room sends at most one presence frame per window. */
@@ -70,6 +82,9 @@ export const envSchema = z
       if (!env.SMTP_URL) {
         ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production (no mail transport otherwise)' });
       }
+    }
+    if (env.RATE_LIMIT_STORE === 'redis' && !env.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['RATE_LIMIT_STORE'], message: 'is redis but REDIS_URL is not set' });
     }
     const pairs: Array<[keyof typeof env, keyof typeof env]> = [
       ['AUTH_GITHUB_ID', 'AUTH_GITHUB_SECRET'],

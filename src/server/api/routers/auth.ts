@@ -33,6 +33,7 @@ import {
 import { sessionCookieName } from '@/server/auth/session';
 import { inspectAuthToken } from '@/server/auth/tokens';
 import { mailConfigured } from '@/server/email/mailer';
+import { enforceRateLimits } from '@/server/platform/rate-limit';
 import { authedProcedure, publicProcedure, router, type Context } from '../trpc';
 
 function requestMeta(ctx: Context): RequestMeta {
@@ -66,7 +67,7 @@ export const authRouter = router({
     .input(signUpInput)
     .output(z.object({ status: z.literal('check_inbox'), email: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      // rate limit: SEC-2 (sign-up)
+      await enforceRateLimits([{ policy: 'sign-up-ip', subject: ctx.ip }]);
       const result = await signUp(ctx.db, input, requestMeta(ctx));
       ctx.log.info({ userId: result.userId, created: result.created }, 'auth.sign_up');
       return { status: 'check_inbox' as const, email: input.email };
@@ -76,7 +77,7 @@ export const authRouter = router({
     .input(signInInput)
     .output(redirectOutput)
     .mutation(async ({ ctx, input }) => {
-      // rate limit: SEC-2 (sign-in)
+      await enforceRateLimits([{ policy: 'sign-in-ip', subject: ctx.ip }, { policy: 'sign-in-account', subject: input.email }]);
       const session = await signIn(ctx.db, input, requestMeta(ctx));
       // Whatever session this browser had before is replaced, not left dangling.
       await signOut(ctx.db, ctx.cookies.get(sessionCookieName(ctx.secure)), auditMeta(ctx), 'replaced');
@@ -99,7 +100,7 @@ export const authRouter = router({
     .input(resendVerificationInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
-      // rate limit: SEC-2 (verification mail)
+      await enforceRateLimits([{ policy: 'verification-resend-ip', subject: ctx.ip }, { policy: 'verification-resend-address', subject: input.email }]);
       const result = await resendVerification(ctx.db, input.email, input.callbackUrl);
       if (result.sent) ctx.log.info({ userId: result.userId }, 'auth.verification_resent');
       return { ok: true as const };
@@ -128,7 +129,7 @@ export const authRouter = router({
     .input(emailOnlyInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
-      // rate limit: SEC-2 (password reset)
+      await enforceRateLimits([{ policy: 'password-reset-ip', subject: ctx.ip }, { policy: 'password-reset-address', subject: input.email }]);
       const result = await requestPasswordReset(ctx.db, input.email);
       if (result.sent) ctx.log.info({ userId: result.userId }, 'auth.reset_requested');
       return { ok: true as const };
@@ -138,7 +139,8 @@ export const authRouter = router({
     .input(resetPasswordInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
-      // rate limit: SEC-2 (password reset)
+      // Guessing reset tokens: the address's budget, as for asking for them.
+      await enforceRateLimits([{ policy: 'password-reset-ip', subject: ctx.ip }]);
       const { userId } = await resetPassword(ctx.db, input, auditMeta(ctx));
       // Every session of the user is gone, including one this browser might hold.
       ctx.cookies.delete(sessionCookieName(ctx.secure));
@@ -150,6 +152,8 @@ export const authRouter = router({
     .input(changePasswordInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
+      // Guessing the current password is guessing a sign-in.
+      await enforceRateLimits([{ policy: 'sign-in-ip', subject: ctx.ip }, { policy: 'sign-in-account', subject: ctx.user.email }]);
       await changePassword(ctx.db, { userId: ctx.user.id, sessionId: ctx.session.sessionId }, input, auditMeta(ctx));
       ctx.log.info({ userId: ctx.user.id }, 'auth.password_changed');
       return { ok: true as const };

@@ -26,6 +26,8 @@ import {
 } from '@/server/invitations/invitation-service';
 import { emailSchema } from '@/server/auth/schemas';
 import { authedProcedure, publicProcedure, router, workspaceProcedure } from '../trpc';
+import { enforceRateLimits } from '@/server/platform/rate-limit';
+import type { DbOrTx } from '@/server/db/client';
 
 const role = z.enum(ROLES);
 const person = z.object({ name: z.string().nullable(), email: z.string() }).nullable();
@@ -89,12 +91,24 @@ function scopeOf(ctx: WorkspaceCtx): InviterScope {
   };
 }
 
+/** Each invitation mail spends a point of the inviter's and of the workspace's policy (SEC-2), counted in the call's transaction. */
+function limitInvitationMail(ctx: { db: DbOrTx; user: { id: string }; workspace: { id: string } }): Promise<void> {
+  return enforceRateLimits(
+    [
+      { policy: 'invitation-send-user', subject: ctx.user.id },
+      { policy: 'invitation-send-workspace', subject: ctx.workspace.id },
+    ],
+    { database: ctx.db },
+  );
+}
+
 export const invitationRouter = router({
   /** Invites an address with a role (refreshes an open invitation of the same address). */
   create: workspaceProcedure('member:invite')
     .input(z.object({ email: emailSchema, role }))
     .output(z.object({ invitation: invitationOutput, refreshed: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
+      await limitInvitationMail(ctx);
       const { invitation, refreshed, mail } = await createInvitation(ctx.db, scopeOf(ctx), input);
       ctx.afterCommit(() => sendInvitationMail(mail));
       ctx.log.info({ invitationId: invitation.id, refreshed }, 'invitation.created');
@@ -111,6 +125,7 @@ export const invitationRouter = router({
     .input(z.object({ invitationId: z.string().uuid() }))
     .output(z.object({ invitation: invitationOutput }))
     .mutation(async ({ ctx, input }) => {
+      await limitInvitationMail(ctx);
       const { invitation, mail } = await resendInvitation(ctx.db, scopeOf(ctx), input.invitationId);
       ctx.afterCommit(() => sendInvitationMail(mail));
       ctx.log.info({ invitationId: invitation.id }, 'invitation.resent');

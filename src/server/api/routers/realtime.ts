@@ -6,6 +6,7 @@ import { mintRealtimeTicket } from '@/server/realtime/ticket-service';
 import { uuid } from '@/server/tasks/board-schemas';
 import { router, workspaceProcedure } from '../trpc';
 import { boardActor } from './project';
+import { enforceRateLimits } from '@/server/platform/rate-limit';
 
 const eventId = z.number().int().min(0);
 
@@ -24,11 +25,13 @@ export const realtimeRouter = router({
   ticket: workspaceProcedure('project:read')
     .input(z.object({ projectId: z.string().uuid().optional() }))
     .output(z.object({ ticket: z.string(), url: z.string(), expiresAt: isoTimestamp }))
-    .mutation(async ({ ctx, input }) =>
-      toWire(
+    .mutation(async ({ ctx, input }) => {
+      // Each ticket opens a socket, and each socket multiplies its room's presence traffic.
+      await enforceRateLimits([{ policy: 'realtime-ticket', subject: ctx.session.sessionId }], { database: ctx.db });
+      return toWire(
         await mintRealtimeTicket(ctx.db, { userId: ctx.user.id, sessionId: ctx.session.sessionId, role: ctx.role, workspaceId: ctx.workspace.id }, input.projectId),
-      ),
-    ),
+      );
+    }),
 
   /**
    * The project's events after `afterId`, oldest first, ≤ 500 (`hasMore`: page on with `lastId`).

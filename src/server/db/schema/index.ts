@@ -3,3 +3,4 @@ export * from './workspaces';
 export * from './mail';
 export * from './teams';
 export * from './boards';
+export * from './platform';

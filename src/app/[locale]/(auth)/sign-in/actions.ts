@@ -13,7 +13,9 @@ import { enabledOAuthProviders, MAGIC_LINK_PROVIDER_ID } from '@/server/auth/pro
 import { continuePath } from '@/server/auth/redirect';
 import { emailSchema } from '@/server/auth/schemas';
 import { databaseFailure } from '@/server/db/errors';
+import { clientIpOf } from '@/server/platform/client-ip';
 import { logger } from '@/server/platform/logger';
+import { enforceRateLimits, rateLimitRefusalOf, type RateLimitRefusal } from '@/server/platform/rate-limit';
 import { requestIdOf, withRequestContext } from '@/server/platform/request-context';
 
 export interface MagicLinkState {
@@ -47,7 +49,8 @@ async function magicLink(_previous: MagicLinkState, formData: FormData): Promise
   const t = await getTranslations({ locale, namespace: 'errors' });
   const parsed = emailSchema.safeParse(text(formData, 'email'));
   if (!parsed.success) return { status: 'error', fieldError: t('validation.email') };
-  // rate limit: SEC-2 (magic link, per IP and per address)
+  const refused = await magicLinkRefusal(parsed.data);
+  if (refused) return { status: 'error', message: t('rateLimit.tooManyRequests', { seconds: refused.retryAfter }) };
   try {
     await signIn(MAGIC_LINK_PROVIDER_ID, {
       email: parsed.data,
@@ -60,6 +63,22 @@ async function magicLink(_previous: MagicLinkState, formData: FormData): Promise
     return { status: 'error', message: t(database ? 'generic.databaseUnavailable' : 'generic.internal') };
   }
   return { status: 'sent', email: parsed.data };
+}
+
+/** Spends the magic-link policies of the caller's address and of the mailbox (SEC-2); the refusal, if any. */
+async function magicLinkRefusal(email: string): Promise<RateLimitRefusal | null> {
+  try {
+    await enforceRateLimits([
+      { policy: 'magic-link-ip', subject: clientIpOf(await headers()) },
+      { policy: 'magic-link-address', subject: email },
+    ]);
+    return null;
+  } catch (error) {
+    const refusal = rateLimitRefusalOf(error);
+    if (!refusal) throw error;
+    logger.info({ policy: refusal.rateLimit.policy }, 'auth.magic_link_rate_limited');
+    return refusal;
+  }
 }
 
 export async function startOAuthSignIn(formData: FormData): Promise<void> {
