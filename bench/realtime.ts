@@ -378,7 +378,8 @@ function trpcMutation(base: string, cookie: string) {
   return async function mutate<T>(procedure: string, input: unknown): Promise<T> {
     const res = await fetch(`${base}/api/trpc/${procedure}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-forwarded-for': '127.0.0.1' },
+      // Same-origin, as the board's page sends it (the edge refuses a cookie-carrying POST without Origin).
+      headers: { 'content-type': 'application/json', cookie, origin: base },
       // Plain JSON both ways (ADR 0013).
       body: JSON.stringify(input),
     });

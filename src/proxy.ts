@@ -6,7 +6,7 @@ import createIntlMiddleware from 'next-intl/middleware';
 import { NextResponse, type NextRequest } from 'next/server';
 import { routing, isLocale } from '@/i18n/routing';
 import { edgeStampsClientHeaders, stampFromForwardedHeaders } from '@/server/platform/client-ip';
-import { edgeRequestId, edgeResponseHeaders } from '@/server/platform/edge';
+import { edgeRefusal, edgeRefusalBody, edgeRefusalMessage, edgeRequestId, edgeResponseHeaders } from '@/server/platform/edge';
 import { env } from '@/server/platform/env';
 
 const handleI18nRouting = createIntlMiddleware(routing);
@@ -23,7 +23,14 @@ export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
 
   let response: NextResponse;
-  if (pathname.startsWith('/api/')) {
+  const refusal = edgeRefusal({ method: request.method, pathname, header: (name) => request.headers.get(name) }, env().APP_URL);
+  if (refusal) {
+    const message = edgeRefusalMessage(refusal, request.headers.get('x-kanso-locale'), pathname);
+    response = new NextResponse(edgeRefusalBody(refusal, request.nextUrl, message, requestId), {
+      status: refusal.status,
+      headers: { 'content-type': 'application/json', connection: 'close' },
+    });
+  } else if (pathname.startsWith('/api/')) {
     response = NextResponse.next({ request: { headers: request.headers } });
   } else {
     const [, maybeLocale, ...rest] = pathname.split('/');

@@ -52,4 +52,8 @@ export const APP_ENV: Record<string, string> = {
   REALTIME_PORT: String(REALTIME_PORT),
   DEV_MAILBOX: 'false',
   LOG_LEVEL: 'warn',
+  // The suite signs up and signs in dozens of accounts from one address within minutes (and retries
+  // a failed spec): every policy ×10. The limits themselves are proven in test/security/ over HTTP;
+  // e2e/rate-limit.spec.ts shows a refusal in the UI at this scale.
+  RATE_LIMIT_SCALE: '10',
 };

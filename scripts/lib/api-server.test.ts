@@ -63,14 +63,15 @@ describe('direct API path', () => {
   it('passes every Set-Cookie of a mutation through, and writes what the route handler writes', async () => {
     const user = await makeUser();
     const cookie = await cookieOf(user.id);
-    const create = (name: string) => ({ method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ name }) });
+    // A browser's same-origin POST carries Origin (the edge refuses a cookie-carrying POST without one).
+    const create = (name: string) => ({ method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: 'http://localhost:3000' }, body: JSON.stringify({ name }) });
     const direct = await fetch(`${base}/api/trpc/workspace.create`, create('Direct Crew'));
     const viaNext = await POST(new Request('http://localhost/api/trpc/workspace.create', create('Routed Crew')));
     expect(direct.status).toBe(viaNext.status);
     const { caller } = await callerAs(user.id);
     expect((await caller.workspace.list()).map((w) => w.name).sort()).toEqual(['Direct Crew', 'Routed Crew']);
 
-    const signOut = await fetch(`${base}/api/trpc/auth.signOut?batch=1`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{}' });
+    const signOut = await fetch(`${base}/api/trpc/auth.signOut?batch=1`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: 'http://localhost:3000' }, body: '{}' });
     expect(signOut.status).toBe(200);
     expect(signOut.headers.getSetCookie().some((c) => /^kanso\.session=;/.test(c) && /Max-Age=0/.test(c))).toBe(true);
   });

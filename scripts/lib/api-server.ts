@@ -11,13 +11,31 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import { handleTrpcRequest } from '@/server/api/http';
-import { edgeRequestId, edgeResponseHeaders } from '@/server/platform/edge';
+import { edgeRefusal, edgeRefusalBody, edgeRefusalMessage, edgeRequestId, edgeResponseHeaders, TRPC_BODY_LIMIT } from '@/server/platform/edge';
+import { env } from '@/server/platform/env';
 
 /** Serves one API request: edge policy, the tRPC handler, the response written in one piece. */
 export async function serveApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = edgeRequestId(req.headers['x-request-id'] as string | undefined);
   req.headers['x-request-id'] = requestId;
-  const request = incomingMessageToRequest(req, res, { maxBodySize: null });
+  const url = new URL(req.url ?? '/', 'http://api.invalid');
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value.join(',') : value;
+  };
+  const refusal = edgeRefusal({ method: req.method ?? 'GET', pathname: url.pathname, header }, env().APP_URL);
+  if (refusal) {
+    const body = edgeRefusalBody(refusal, url, edgeRefusalMessage(refusal, header('x-kanso-locale'), url.pathname), requestId);
+    res.statusCode = refusal.status;
+    for (const [name, value] of Object.entries(edgeResponseHeaders(requestId))) res.setHeader(name, value);
+    res.setHeader('content-type', 'application/json');
+    // The body is not read: close the connection rather than drain it.
+    res.setHeader('connection', 'close');
+    res.end(body);
+    return;
+  }
+  // A body of unknown length is counted as it arrives and cut at the limit (413).
+  const request = incomingMessageToRequest(req, res, { maxBodySize: TRPC_BODY_LIMIT });
   const response = await handleTrpcRequest(request);
   const body = Buffer.from(await response.arrayBuffer());
   res.statusCode = response.status;

@@ -2,7 +2,7 @@
 /** The browser side of tRPC: TanStack Query v5 through @trpc/tanstack-react-query. */
 import type { QueryClient } from '@tanstack/react-query';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, splitLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useLocale } from 'next-intl';
 import { useState, type ReactNode } from 'react';
@@ -30,7 +30,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         // tells whether the API is reachable ("Kanso is reconnecting…").
         splitLink({
           condition: (op) => op.path.startsWith('auth.'),
-          true: httpLink({ url: '/api/trpc', headers, fetch: observedFetch() }),
+          // A batch of one (not httpLink: a void mutation would go with an empty body, which the server refuses).
+          true: httpBatchLink({ url: '/api/trpc', headers, fetch: observedFetch(), maxItems: 1 }),
           // At most the server's MAX_BATCH_CALLS (src/server/api/http.ts) per request.
           false: httpBatchLink({ url: '/api/trpc', headers, fetch: observedFetch(), maxItems: 20 }),
         }),
