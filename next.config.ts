@@ -1,6 +1,7 @@
 import type { NextConfig } from 'next';
 import { PHASE_PRODUCTION_SERVER } from 'next/constants';
 import createNextIntlPlugin from 'next-intl/plugin';
+import { securityHeaders } from './src/server/platform/security-headers';
 
 const withNextIntl = createNextIntlPlugin({
   requestConfig: './src/i18n/request.ts',
@@ -16,6 +17,15 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   // Native and server-only packages stay out of the bundle.
   serverExternalPackages: ['@node-rs/argon2', 'pino', 'postgres', 'nodemailer'],
+  // What src/proxy.ts does not see (its matcher skips static files) still gets the baseline headers,
+  // with the API policy (nothing loads from a file, nothing frames it).
+  async headers() {
+    const baseline = Object.entries(securityHeaders(process.env.NODE_ENV === 'production')).map(([key, value]) => ({ key, value }));
+    return [
+      { source: '/_next/static/:path*', headers: baseline },
+      { source: '/:file(favicon\\.ico|robots\\.txt|.*\\.(?:ico|png|jpe?g|gif|svg|webp|avif|txt|xml|json|webmanifest|map|woff2?))', headers: baseline },
+    ];
+  },
 };
 
 /**

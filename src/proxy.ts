@@ -6,6 +6,7 @@ import createIntlMiddleware from 'next-intl/middleware';
 import { NextResponse, type NextRequest } from 'next/server';
 import { routing, isLocale } from '@/i18n/routing';
 import { edgeStampsClientHeaders, stampFromForwardedHeaders } from '@/server/platform/client-ip';
+import { CSP_REPORT_GROUP, CSP_REPORT_PATH, newNonce, pagePolicy } from '@/server/platform/content-security-policy';
 import { edgeRefusal, edgeRefusalBody, edgeRefusalMessage, edgeRequestId, edgeResponseHeaders } from '@/server/platform/edge';
 import { env } from '@/server/platform/env';
 
@@ -23,6 +24,7 @@ export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
 
   let response: NextResponse;
+  let policy: string | undefined;
   const refusal = edgeRefusal({ method: request.method, pathname, header: (name) => request.headers.get(name) }, env().APP_URL);
   if (refusal) {
     const message = edgeRefusalMessage(refusal, request.headers.get('x-kanso-locale'), pathname);
@@ -33,6 +35,12 @@ export function proxy(request: NextRequest) {
   } else if (pathname.startsWith('/api/')) {
     response = NextResponse.next({ request: { headers: request.headers } });
   } else {
+    // A page: its policy with a fresh nonce, on the request (Next puts the nonce on its scripts; next-intl
+    // copies request headers into its rewrite) and on the response. An inbound x-nonce is overwritten.
+    const nonce = newNonce();
+    policy = pagePolicy(nonce);
+    request.headers.set('x-nonce', nonce);
+    request.headers.set('content-security-policy', policy);
     const [, maybeLocale, ...rest] = pathname.split('/');
     const localPath = `/${rest.join('/')}`;
     const signedIn = SESSION_COOKIES.some((name) => request.cookies.has(name));
@@ -47,6 +55,10 @@ export function proxy(request: NextRequest) {
   }
 
   for (const [name, value] of Object.entries(edgeResponseHeaders(requestId))) response.headers.set(name, value);
+  if (policy) {
+    response.headers.set('content-security-policy', policy);
+    response.headers.set('reporting-endpoints', `${CSP_REPORT_GROUP}="${CSP_REPORT_PATH}"`);
+  }
   return response;
 }
 

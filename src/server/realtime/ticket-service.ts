@@ -8,13 +8,8 @@ import type { DbOrTx } from '@/server/db/client';
 import { env } from '@/server/platform/env';
 import { AppError } from '@/server/platform/errors';
 import { canViewProject } from '@/server/projects/access';
+import { realtimePublicUrl } from './public-url';
 import { signTicket } from './ticket';
-
-/** The WebSocket URL browsers connect to. */
-export function realtimePublicUrl(): string {
-  const config = env();
-  return config.NEXT_PUBLIC_REALTIME_URL ?? `ws://localhost:${config.REALTIME_PORT}`;
-}
 
 export async function mintRealtimeTicket(
   tx: DbOrTx,
