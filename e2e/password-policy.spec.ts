@@ -5,7 +5,7 @@
  */
 import { expect, test, type Response } from '@playwright/test';
 import { en } from './support/messages';
-import { SignUpPage, strongPassword, uniqueEmail } from './support/flows';
+import { SignUpPage, signUpVerified, strongPassword, uniqueEmail, whenHydrated } from './support/flows';
 
 /** The estimator's chunk: megabytes of dictionaries (decoded) in one script. */
 const DICTIONARY_CHUNK_BYTES = 500_000;
@@ -47,6 +47,9 @@ test('a weak password is explained by the meter and refused by the server; a str
   await expect(signUp.password).toHaveAccessibleDescription(en('errors.auth.passwordWeak.personal'));
   await expect(page.getByTestId('form-error')).toContainText(en('errors.auth.passwordWeak.personal'));
   await expect(page).toHaveURL(/\/en\/sign-up/);
+  // The meter keeps the level but does not repeat the field's error word for word.
+  await expect(meter).toContainText(en('auth.passwordStrength.label'));
+  await expect(meter.getByTestId('password-strength-reason')).toHaveCount(0);
 
   // A strong one: the meter agrees, and the sign-up goes through.
   const password = strongPassword();
@@ -56,4 +59,27 @@ test('a weak password is explained by the meter and refused by the server; a str
   await signUp.submit.click();
   await signUp.expectCheckInbox(email);
   page.off('response', onResponse);
+});
+
+test('changing the password: the meter knows the signed-in user, the server refuses their name as a password', async ({ page }) => {
+  const email = uniqueEmail('change');
+  const { password } = await signUpVerified(page, { email });
+  await page.goto('/en/account/security');
+  const form = page.getByTestId('change-password-form');
+  await whenHydrated(form);
+  const newPassword = form.getByLabel(en('auth.fields.newPassword'), { exact: true });
+  const meter = form.getByTestId('password-strength');
+
+  await form.getByLabel(en('auth.fields.currentPassword'), { exact: true }).fill(password);
+  const local = email.split('@')[0] ?? '';
+  await newPassword.fill(`${local}!`);
+  await expect(meter.getByTestId('password-strength-reason')).toHaveText(en('errors.auth.passwordWeak.personal'));
+  await form.getByRole('button', { name: en('account.security.password.submit') }).click();
+  await expect(newPassword).toHaveAttribute('aria-invalid', 'true');
+  await expect(newPassword).toHaveAccessibleDescription(en('errors.auth.passwordWeak.personal'));
+
+  await newPassword.fill(strongPassword());
+  await expect(meter.getByTestId('password-strength-reason')).toHaveText(en('auth.passwordStrength.ok'));
+  await form.getByRole('button', { name: en('account.security.password.submit') }).click();
+  await expect(form.getByText(en('account.security.password.success'))).toBeVisible();
 });

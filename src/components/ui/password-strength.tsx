@@ -50,7 +50,11 @@ interface Verdict extends PasswordAssessment {
   password: string;
 }
 
-export function PasswordStrength({ id, password, context }: { id: string; password: string; context?: PasswordContext }) {
+/**
+ * `fieldError`: the server's error shown under the same field; the meter does not repeat it word for
+ * word (it still shows the level).
+ */
+export function PasswordStrength({ id, password, context, fieldError }: { id: string; password: string; context?: PasswordContext; fieldError?: string }) {
   const t = useTranslations();
   const [estimator, setEstimator] = useState<StrengthModule | null>(null);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
@@ -81,6 +85,7 @@ export function PasswordStrength({ id, password, context }: { id: string; passwo
   const current = password && verdict?.password === password ? verdict : null;
   // While the user types on, the last verdict stays up (no flicker); an emptied field clears it.
   const shown = password ? (current ?? verdict) : null;
+  const reason = shown ? reasonText(t, shown.weakness) : null;
 
   return (
     <div id={id} className="grid gap-1.5" data-testid="password-strength" data-score={shown?.score ?? ''} data-weakness={shown ? (shown.weakness ?? 'none') : ''}>
@@ -99,7 +104,7 @@ export function PasswordStrength({ id, password, context }: { id: string; passwo
               <span className="font-medium text-foreground">
                 {t('auth.passwordStrength.label')}: {t(`auth.passwordStrength.${LEVEL_KEYS[shown.score]}`)}.
               </span>{' '}
-              <span data-testid="password-strength-reason">{reasonText(t, shown.weakness)}</span>
+              {reason !== fieldError ? <span data-testid="password-strength-reason">{reason}</span> : null}
             </>
           ) : (
             t('auth.passwordStrength.loading')

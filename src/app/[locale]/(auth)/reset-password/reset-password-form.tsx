@@ -62,7 +62,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
         onFocus={() => void preloadPasswordStrength().catch(() => {})}
         onChange={(event) => setPassword(event.currentTarget.value)}
       />
-      <PasswordStrength id="password-strength" password={password} />
+      <PasswordStrength id="password-strength" password={password} fieldError={fieldErrors.password} />
       <SubmitButton pending={reset.isPending} label={t('reset.submit')} pendingLabel={t('reset.submitting')} />
     </form>
   );

@@ -65,7 +65,7 @@ export function SignUpForm({ callbackUrl, defaultEmail }: { callbackUrl?: string
         error={fieldErrors.password}
         onFocus={() => void preloadPasswordStrength().catch(() => {})}
       />
-      <PasswordStrength id="password-strength" password={draft.password} context={{ email: draft.email, name: draft.name }} />
+      <PasswordStrength id="password-strength" password={draft.password} context={{ email: draft.email, name: draft.name }} fieldError={fieldErrors.password} />
       <SubmitButton pending={pending} label={t('signUp.submit')} pendingLabel={t('signUp.submitting')} />
     </form>
   );

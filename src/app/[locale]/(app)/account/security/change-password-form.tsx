@@ -84,7 +84,7 @@ export function ChangePasswordForm({ account }: { account?: PasswordContext }) {
         onFocus={() => void preloadPasswordStrength().catch(() => {})}
         onChange={(event) => setNewPassword(event.currentTarget.value)}
       />
-      <PasswordStrength id="new-password-strength" password={newPassword} context={account} />
+      <PasswordStrength id="new-password-strength" password={newPassword} context={account} fieldError={fieldErrors.newPassword} />
       <Button type="submit" disabled={change.isPending} className="justify-self-start">
         {change.isPending ? t('account.security.password.submitting') : t('account.security.password.submit')}
       </Button>
