@@ -6,6 +6,9 @@
  *   only revealed after the password matched, so it does not enumerate accounts.
  * - No enumeration: sign-up with a taken address answers exactly like a new sign-up and mails the
  *   owner instead; forgot-password and resend-verification always answer "if it exists, we sent it".
+ * - Every flow that SETS a password (sign-up, reset, change) applies the password policy first
+ *   (AUTH-3, ./password-policy.ts) with the account's email and name as context; nothing is written
+ *   and no link is spent when it refuses. Sign-in never applies it.
  * - Every flow that proves the mailbox (verify link, reset link) marks the email verified; a reset
  *   and a password change revoke sessions (all of them / all but the current one).
  * - Mail is sent after the transaction commits (a failed send never leaves a half-written row; the
@@ -29,10 +32,11 @@ import { emails } from '@/server/email/templates';
 import { env } from '@/server/platform/env';
 import { AppError } from '@/server/platform/errors';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
+import { checkNewPassword } from './password-policy';
 import { postSignInPath, safeCallbackPath } from './redirect';
 import type { ChangePasswordInput, ResetPasswordInput, SignInInput, SignUpInput } from './schemas';
 import { createSession, deleteSessionByToken, deleteUserSessions, forgetSessionLookups, type SessionMeta } from './session';
-import { AUTH_TOKEN_TTL_MS, consumeAuthToken, createAuthToken, invalidateAuthTokens } from './tokens';
+import { AUTH_TOKEN_TTL_MS, consumeAuthToken, createAuthToken, invalidateAuthTokens, peekAuthTokenUser } from './tokens';
 import { describeUserAgent, type DeviceInfo } from './user-agent';
 
 export interface RequestMeta extends SessionMeta {
@@ -139,6 +143,9 @@ async function sendPasswordChangedMail(user: { email: string; locale: string }, 
  */
 export async function signUp(database: Database, input: SignUpInput, meta: RequestMeta): Promise<{ userId: string; created: boolean }> {
   // Rate-limited by the caller (policy sign-up-ip, src/server/platform/rate-limit-policies.ts).
+  // The policy first, before anything is read or written: it sees only what was typed, so a weak
+  // password is refused the same way (and as fast) whether or not the address is taken.
+  await checkNewPassword(input.password, { email: input.email, name: input.name }, { field: 'password' });
   // Hash first in both branches so the answer takes as long for a taken address as for a new one.
   const passwordHash = await hashPassword(input.password);
   const existing = await findUserByEmail(database, input.email);
@@ -282,6 +289,11 @@ export async function requestPasswordReset(database: Database, email: string): P
  */
 export async function resetPassword(database: Database, input: ResetPasswordInput, meta: AuditMeta = {}): Promise<{ userId: string }> {
   // Rate-limited by the caller (password-reset-ip).
+  // A dead link is said first; a refused password leaves the link usable for another try.
+  const holderId = await peekAuthTokenUser(database, input.token, 'reset_password');
+  const [holder] = holderId ? await database.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, holderId)) : [];
+  if (!holder) throw new AppError('BAD_REQUEST', 'auth.linkInvalid');
+  await checkNewPassword(input.password, holder, { field: 'password' });
   const passwordHash = await hashPassword(input.password);
   const now = new Date();
   const user = await database.transaction(async (tx) => {
@@ -312,7 +324,7 @@ export async function changePassword(
   meta: AuditMeta = {},
 ): Promise<void> {
   const [user] = await database
-    .select({ id: users.id, email: users.email, locale: users.locale, passwordHash: users.passwordHash })
+    .select({ id: users.id, email: users.email, name: users.name, locale: users.locale, passwordHash: users.passwordHash })
     .from(users)
     .where(eq(users.id, current.userId));
   if (!user) throw new AppError('UNAUTHORIZED', 'generic.unauthorized');
@@ -322,6 +334,7 @@ export async function changePassword(
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw new AppError('BAD_REQUEST', 'auth.currentPasswordWrong', { fieldErrors: { currentPassword: 'auth.currentPasswordWrong' } });
   }
+  await checkNewPassword(input.newPassword, { email: user.email, name: user.name }, { field: 'newPassword' });
   const passwordHash = await hashPassword(input.newPassword);
   const now = new Date();
   await database.transaction(async (tx) => {

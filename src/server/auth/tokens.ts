@@ -83,3 +83,28 @@ export async function inspectAuthToken(
   if (row.expiresAt.getTime() <= now.getTime()) return 'expired';
   return 'valid';
 }
+
+/**
+ * The user a token would act for, without consuming it: their id when the token is unused,
+ * unexpired and of this purpose, else null (the reset form checks the new password against the
+ * account before the link is spent; consuming stays the authoritative, atomic step).
+ */
+export async function peekAuthTokenUser(
+  database: DbOrTx,
+  token: string,
+  purpose: AuthTokenPurpose,
+  now: Date = new Date(),
+): Promise<string | null> {
+  const [row] = await database
+    .select({ userId: authTokens.userId })
+    .from(authTokens)
+    .where(
+      and(
+        eq(authTokens.tokenHash, hashToken(token)),
+        eq(authTokens.purpose, purpose),
+        isNull(authTokens.usedAt),
+        gt(authTokens.expiresAt, now),
+      ),
+    );
+  return row?.userId ?? null;
+}

@@ -36,6 +36,14 @@ describe('parseEnv', () => {
     expect(parsed.SMTP_URL).toBe('smtp://u:p@localhost:2525');
   });
 
+  it('leaves the breached-password check off by default and validates its URL (AUTH-3)', () => {
+    const parsed = parseEnv(valid);
+    expect(parsed.HIBP_ENABLED).toBe(false);
+    expect(parsed.HIBP_API_URL).toBe('https://api.pwnedpasswords.com');
+    expect(parseEnv({ ...valid, HIBP_ENABLED: 'true', HIBP_API_URL: 'http://127.0.0.1:9999' })).toMatchObject({ HIBP_ENABLED: true, HIBP_API_URL: 'http://127.0.0.1:9999' });
+    expect(envError({ ...valid, HIBP_ENABLED: 'yes', HIBP_API_URL: 'not a url' }).problems.map((p) => p.split(' ')[0]).sort()).toEqual(['HIBP_API_URL', 'HIBP_ENABLED']);
+  });
+
   it('refuses a missing DATABASE_URL, naming it', () => {
     const { DATABASE_URL: _omitted, ...rest } = valid;
     const error = envError(rest);

@@ -46,6 +46,10 @@ export const envSchema = z
     AUTH_OIDC_ID: z.string().min(1).optional(),
     AUTH_OIDC_SECRET: z.string().min(1).optional(),
     AUTH_OIDC_NAME: z.string().min(1).default('SSO'),
+    /** AUTH-3: also refuse new passwords found in Have I Been Pwned (k-anonymity range API; fails open). */
+    HIBP_ENABLED: bool.default(false),
+    /** Base URL of the Pwned Passwords range API (`GET {url}/range/{first 5 SHA-1 hex}`). */
+    HIBP_API_URL: z.string().url().default('https://api.pwnedpasswords.com'),
     /** SMTP transport (smtp://user:pass@host:port). Without it, mail goes to the dev mailbox. */
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
     MAIL_FROM: z.string().min(3).default('Kanso <no-reply@kanso.localhost>'),

@@ -1,16 +1,15 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslations } from 'next-intl';
-import { useRef, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormField } from '@/components/ui/form-field';
+import { PasswordStrength, preloadPasswordStrength } from '@/components/ui/password-strength';
 import { Link } from '@/i18n/navigation';
+import { PASSWORD_MAX, PASSWORD_MIN } from '@/lib/password-rules';
 import { useTRPC } from '@/lib/trpc/client';
 import { appCodeOf, formString, FormError, SubmitButton, useErrorMessage, useFocusFirstError } from '../_components/form-helpers';
-
-const PASSWORD_MIN = 10;
-const PASSWORD_MAX = 128;
 
 export function ResetPasswordForm({ token }: { token: string }) {
   const t = useTranslations('auth');
@@ -19,6 +18,8 @@ export function ResetPasswordForm({ token }: { token: string }) {
   const reset = useMutation(trpc.auth.resetPassword.mutationOptions());
   const fieldErrors = useFocusFirstError(formRef, reset.error);
   const message = useErrorMessage(reset.error);
+  // The meter knows no account here (the link carries none); the server adds its email when it checks.
+  const [password, setPassword] = useState('');
 
   if (reset.isSuccess) {
     return (
@@ -58,7 +59,10 @@ export function ResetPasswordForm({ token }: { token: string }) {
         maxLength={PASSWORD_MAX}
         hint={t('fields.passwordHint', { min: PASSWORD_MIN })}
         error={fieldErrors.password}
+        onFocus={() => void preloadPasswordStrength().catch(() => {})}
+        onChange={(event) => setPassword(event.currentTarget.value)}
       />
+      <PasswordStrength id="password-strength" password={password} fieldError={fieldErrors.password} />
       <SubmitButton pending={reset.isPending} label={t('reset.submit')} pendingLabel={t('reset.submitting')} />
     </form>
   );

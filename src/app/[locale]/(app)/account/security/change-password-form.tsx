@@ -2,22 +2,25 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { TRPCClientError } from '@trpc/client';
 import { useTranslations } from 'next-intl';
-import { useEffect, useRef, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormField } from '@/components/ui/form-field';
+import { PasswordStrength, preloadPasswordStrength } from '@/components/ui/password-strength';
+import type { PasswordContext } from '@/lib/password-rules';
+import { PASSWORD_MAX, PASSWORD_MIN } from '@/lib/password-rules';
 import { fieldErrorsOf, useTRPC } from '@/lib/trpc/client';
-
-const PASSWORD_MIN = 10;
-const PASSWORD_MAX = 128;
 
 function formString(form: HTMLFormElement, name: string): string {
   const value = new FormData(form).get(name);
   return typeof value === 'string' ? value : '';
 }
 
-/** Current password required; every other session is revoked and a notice is mailed. */
-export function ChangePasswordForm() {
+/**
+ * Current password required; every other session is revoked and a notice is mailed. `account` (the
+ * signed-in user's email and name) is what the strength meter warns about; the server checks it too.
+ */
+export function ChangePasswordForm({ account }: { account?: PasswordContext }) {
   const t = useTranslations();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -28,6 +31,7 @@ export function ChangePasswordForm() {
     }),
   );
   const fieldErrors = fieldErrorsOf(change.error);
+  const [newPassword, setNewPassword] = useState('');
   const firstInvalid = Object.keys(fieldErrors)[0];
   useEffect(() => {
     if (!firstInvalid) return;
@@ -46,7 +50,12 @@ export function ChangePasswordForm() {
     const form = event.currentTarget;
     change.mutate(
       { currentPassword: formString(form, 'currentPassword'), newPassword: formString(form, 'newPassword') },
-      { onSuccess: () => form.reset() },
+      {
+        onSuccess: () => {
+          form.reset();
+          setNewPassword('');
+        },
+      },
     );
   };
 
@@ -72,7 +81,10 @@ export function ChangePasswordForm() {
         maxLength={PASSWORD_MAX}
         hint={t('auth.fields.passwordHint', { min: PASSWORD_MIN })}
         error={fieldErrors.newPassword}
+        onFocus={() => void preloadPasswordStrength().catch(() => {})}
+        onChange={(event) => setNewPassword(event.currentTarget.value)}
       />
+      <PasswordStrength id="new-password-strength" password={newPassword} context={account} fieldError={fieldErrors.newPassword} />
       <Button type="submit" disabled={change.isPending} className="justify-self-start">
         {change.isPending ? t('account.security.password.submitting') : t('account.security.password.submit')}
       </Button>

@@ -4,7 +4,7 @@ import { SiteHeader } from '@/components/layout/site-header';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Link } from '@/i18n/navigation';
-import { getQueryClient, HydrateClient, trpc } from '@/lib/trpc/server';
+import { getQueryClient, getSession, HydrateClient, trpc } from '@/lib/trpc/server';
 import { ChangePasswordForm } from './change-password-form';
 import { SessionsList } from './sessions-list';
 
@@ -23,6 +23,7 @@ export default async function SecurityPage({ params }: Props) {
   const t = await getTranslations('account.security');
   // Awaited (one small query) so the list is in the first HTML, not behind a spinner.
   await getQueryClient().prefetchQuery(trpc.auth.listSessions.queryOptions());
+  const user = (await getSession())?.user;
   return (
     <>
       <SiteHeader signedIn>
@@ -40,7 +41,7 @@ export default async function SecurityPage({ params }: Props) {
               {t('password.title')}
             </h2>
             <p className="mt-1 text-sm text-muted-foreground">{t('password.description')}</p>
-            <ChangePasswordForm />
+            <ChangePasswordForm account={user ? { email: user.email, name: user.name } : undefined} />
           </section>
         </Card>
         <Card className="mt-6">
