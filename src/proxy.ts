@@ -4,13 +4,19 @@
  */
 import createIntlMiddleware from 'next-intl/middleware';
 import { NextResponse, type NextRequest } from 'next/server';
-import { routing, isLocale } from '@/i18n/routing';
+import { LOCALE_COOKIE_MAX_AGE, LOCALE_COOKIE_NAME, routing, isLocale } from '@/i18n/routing';
 import { edgeStampsClientHeaders, stampFromForwardedHeaders } from '@/server/platform/client-ip';
 import { CSP_REPORT_GROUP, CSP_REPORT_PATH, newNonce, pagePolicy } from '@/server/platform/content-security-policy';
 import { edgeRefusal, edgeRefusalBody, edgeRefusalMessage, edgeRequestId, edgeResponseHeaders } from '@/server/platform/edge';
 import { env } from '@/server/platform/env';
 
-const handleI18nRouting = createIntlMiddleware(routing);
+/** next-intl's middleware; its locale cookie is `Secure` when the app is served over HTTPS (SEC-6). */
+let i18nRouting: ReturnType<typeof createIntlMiddleware> | undefined;
+const handleI18nRouting = (request: NextRequest) => {
+  const secure = env().APP_URL.startsWith('https:');
+  i18nRouting ??= createIntlMiddleware({ ...routing, localeCookie: { name: LOCALE_COOKIE_NAME, maxAge: LOCALE_COOKIE_MAX_AGE, secure, sameSite: 'lax' } });
+  return i18nRouting(request);
+};
 
 /** Paths under /[locale]/ that need a session; the page itself validates the session row. */
 const PROTECTED = /^\/(?:w|onboarding|account)(?:\/|$)/;
