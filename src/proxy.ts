@@ -20,7 +20,7 @@ const handleI18nRouting = (request: NextRequest) => {
 
 /** Paths under /[locale]/ that need a session; the page itself validates the session row. */
 const PROTECTED = /^\/(?:w|onboarding|account)(?:\/|$)/;
-const SESSION_COOKIES = ['kanso.session', '__Secure-kanso.session'];
+const SESSION_COOKIES = ['kanso.session', '__Host-kanso.session'];
 
 export function proxy(request: NextRequest) {
   const requestId = edgeRequestId(request.headers.get('x-request-id'));

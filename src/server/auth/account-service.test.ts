@@ -222,7 +222,7 @@ describe('sign-in', () => {
     expect(plain).toMatch(/^kanso\.session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Expires=/);
     expect(plain).not.toContain('Secure');
     const secure = (await signIn('http://localhost/api/trpc/auth.signIn', 'https')).headers.get('set-cookie') ?? '';
-    expect(secure).toMatch(/^__Secure-kanso\.session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure; Expires=/);
+    expect(secure).toMatch(/^__Host-kanso\.session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure; Expires=/);
   });
 
   it('sign-out deletes the session row and clears the cookie', async () => {

@@ -111,7 +111,7 @@ class Browser {
   }
 
   session(secure = false): string | undefined {
-    return this.cookies.get(secure ? '__Secure-kanso.session' : 'kanso.session');
+    return this.cookies.get(secure ? '__Host-kanso.session' : 'kanso.session');
   }
 }
 

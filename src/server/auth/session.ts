@@ -20,9 +20,9 @@ export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 /** How often last_seen_at is refreshed (and the expiry slid forward): at most once per this many seconds. */
 export const TOUCH_INTERVAL_SECONDS = 5 * 60;
 
-/** Cookie name; the `__Secure-` prefix whenever the app is served over HTTPS. */
+/** Cookie name; over HTTPS the `__Host-` prefix (Secure, Path=/, no Domain: no subdomain can set or shadow it; SEC-6). */
 export function sessionCookieName(secure: boolean): string {
-  return secure ? '__Secure-kanso.session' : 'kanso.session';
+  return secure ? '__Host-kanso.session' : 'kanso.session';
 }
 
 export function hashToken(token: string): string {
