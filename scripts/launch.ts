@@ -47,7 +47,8 @@ interface ChildSpec {
 }
 
 function childSpecs(port: number): ChildSpec[] {
-  const host = process.env.KANSO_HOST;
+  // Development listens on loopback unless KANSO_HOST says otherwise: the dev mailbox holds sign-in links.
+  const host = process.env.KANSO_HOST || (mode === 'dev' ? '127.0.0.1' : undefined);
   const probeHost = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const realtimeHost = process.env.REALTIME_HOST ?? '127.0.0.1';
   const realtimePort = process.env.REALTIME_PORT ?? '3001';
@@ -56,7 +57,7 @@ function childSpecs(port: number): ChildSpec[] {
       name: 'web',
       args:
         mode === 'dev'
-          ? // KANSO_HOST (e.g. 127.0.0.1) keeps the server on one interface; unset, Next listens on all.
+          ? // KANSO_HOST (e.g. 0.0.0.0) opens it to the network; unset, loopback only.
             [...EXIT_WITH_PARENT, require.resolve('next/dist/bin/next'), 'dev', '--port', String(port), ...(host ? ['--hostname', host] : [])]
           : [...EXIT_WITH_PARENT, '--import', 'tsx', 'scripts/web-server.ts'],
       healthUrl: `http://${probeHost}:${port}/api/health/live`,
@@ -212,6 +213,8 @@ async function main(): Promise<void> {
       DATABASE_ADMIN_URL: adminUrl,
       NEXT_TELEMETRY_DISABLED: '1',
       KANSO_SUPERVISOR_PID: String(process.pid),
+      // Links in mail point at the port this stack serves on, unless APP_URL says where users reach it.
+      APP_URL: process.env.APP_URL || `http://localhost:${port}`,
       ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}),
     };
     if (mode === 'dev') {

@@ -11,6 +11,14 @@ import { env } from '@/server/platform/env';
 /** How many mails the list shows (newest first). */
 export const DEV_MAILBOX_LIMIT = 100;
 
+/**
+ * Whether `clientIp` may read the dev mailbox: loopback only (SEC-7 — the mailbox holds sign-in,
+ * reset and verification links; `npm run dev` listens on loopback unless KANSO_HOST opens it).
+ */
+export function devMailboxVisibleTo(clientIp: string | null): boolean {
+  return devMailboxEnabled() && (clientIp === '127.0.0.1' || clientIp === '::1');
+}
+
 export function devMailboxEnabled(): boolean {
   if (process.env.NODE_ENV === 'production') return false;
   try {

@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
 import { getFormatter, getTranslations, setRequestLocale } from 'next-intl/server';
+import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
+import { clientIpOf } from '@/server/platform/client-ip';
 import { connection } from 'next/server';
 import { Button } from '@/components/ui/button';
 import { Link } from '@/i18n/navigation';
-import { DEV_MAILBOX_LIMIT, devMailboxEnabled, listDevMails } from '@/server/email/dev-mailbox';
+import { DEV_MAILBOX_LIMIT, devMailboxVisibleTo, listDevMails } from '@/server/email/dev-mailbox';
 
 type Props = { params: Promise<{ locale: string }> };
 
@@ -17,7 +19,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 /** Development only: mail stored by the dev transport (404 in production or without DEV_MAILBOX). */
 export default async function DevMailboxPage({ params }: Props) {
   await connection();
-  if (!devMailboxEnabled()) notFound();
+  if (!devMailboxVisibleTo(clientIpOf(await headers()))) notFound();
   const { locale } = await params;
   setRequestLocale(locale);
   const [t, format, mails] = await Promise.all([getTranslations('mailbox'), getFormatter(), listDevMails()]);

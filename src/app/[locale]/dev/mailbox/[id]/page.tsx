@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import { getFormatter, getTranslations, setRequestLocale } from 'next-intl/server';
+import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
+import { clientIpOf } from '@/server/platform/client-ip';
 import { connection } from 'next/server';
 import { Link } from '@/i18n/navigation';
-import { devMailboxEnabled, getDevMail, linksOf } from '@/server/email/dev-mailbox';
+import { devMailboxVisibleTo, getDevMail, linksOf } from '@/server/email/dev-mailbox';
 
 type Props = { params: Promise<{ locale: string; id: string }> };
 
@@ -16,7 +18,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 /** One stored mail: its links as plain anchors, the HTML in a sandboxed frame, the text part. */
 export default async function DevMailPage({ params }: Props) {
   await connection();
-  if (!devMailboxEnabled()) notFound();
+  if (!devMailboxVisibleTo(clientIpOf(await headers()))) notFound();
   const { locale, id } = await params;
   setRequestLocale(locale);
   const mail = await getDevMail(id);
