@@ -15,6 +15,7 @@ import { db, type Database } from '@/server/db/client';
 import { databaseErrorCode, databaseFailure, databaseUnavailableError } from '@/server/db/errors';
 import { enterWorkspace } from '@/server/db/tenant';
 import { AppError, isAppError } from '@/server/platform/errors';
+import { text } from '@/server/platform/input';
 import { logger, type Logger } from '@/server/platform/logger';
 import { currentRequestId, requestIdOf } from '@/server/platform/request-context';
 import { toWire } from '@/server/platform/wire';
@@ -208,7 +209,7 @@ export const authedProcedure = base.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user } });
 });
 
-export const workspaceSlugSchema = z.string().min(1).max(64);
+export const workspaceSlugSchema = text().min(1).max(64);
 
 /**
  * Members of `input.workspaceSlug` whose role holds `permission`. Non-members get NOT_FOUND (the
