@@ -69,7 +69,8 @@ const server = createServer((req, res) => {
   stampRequest(req, trustedHops);
   const served = api && isApiRequest(req.url) ? api.serveApi(req, res) : handle(req, res);
   served.catch((err: unknown) => {
-    log.error({ err, url: req.url }, 'request handler failed');
+    // The path only: a query string can carry a token (reset and verification links).
+    log.error({ err, path: req.url?.split('?')[0] }, 'request handler failed');
     if (!res.headersSent) res.statusCode = 500;
     res.end();
   });

@@ -6,7 +6,6 @@
  * `platformAdminProcedure` (operators). Every procedure declares `.input()` and `.output()`.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
-import { DrizzleQueryError } from 'drizzle-orm';
 import { z } from 'zod';
 import { isLocale, routing, type Locale } from '@/i18n/routing';
 import { can, type Permission, type Role } from '@/lib/permissions';
@@ -16,7 +15,7 @@ import { databaseErrorCode, databaseFailure, databaseUnavailableError } from '@/
 import { enterWorkspace } from '@/server/db/tenant';
 import { AppError, isAppError } from '@/server/platform/errors';
 import { text } from '@/server/platform/input';
-import { logger, type Logger } from '@/server/platform/logger';
+import { loggableError, logger, type Logger } from '@/server/platform/logger';
 import { currentRequestId, requestIdOf } from '@/server/platform/request-context';
 import { toWire } from '@/server/platform/wire';
 import { localiseError, toTRPCError } from './errors';
@@ -175,15 +174,6 @@ function explainFailure(ctx: Context, cause: unknown, fields: { path: string; ty
   if (!unavailable) return null;
   ctx.log.warn({ ...fields, code: unavailable.code, database: databaseFailure(cause), dbCode: databaseErrorCode(cause) }, 'database unavailable');
   return toTRPCError(unavailable) as TRPCError;
-}
-
-/**
- * What an unexpected error logs: Drizzle's DrizzleQueryError puts the SQL parameters (user data)
- * into its message, so such an error is logged as the driver error it wraps plus the statement text.
- */
-function loggableError(error: unknown): unknown {
-  if (error instanceof DrizzleQueryError) return { type: 'DrizzleQueryError', query: error.query, cause: error.cause };
-  return error;
 }
 
 /**
