@@ -6,7 +6,6 @@
  * `platformAdminProcedure` (operators). Every procedure declares `.input()` and `.output()`.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
-import { DrizzleQueryError } from 'drizzle-orm';
 import { z } from 'zod';
 import { isLocale, routing, type Locale } from '@/i18n/routing';
 import { can, type Permission, type Role } from '@/lib/permissions';
@@ -15,7 +14,8 @@ import { db, type Database } from '@/server/db/client';
 import { databaseErrorCode, databaseFailure, databaseUnavailableError } from '@/server/db/errors';
 import { enterWorkspace } from '@/server/db/tenant';
 import { AppError, isAppError } from '@/server/platform/errors';
-import { logger, type Logger } from '@/server/platform/logger';
+import { text } from '@/server/platform/input';
+import { loggableError, logger, type Logger } from '@/server/platform/logger';
 import { currentRequestId, requestIdOf } from '@/server/platform/request-context';
 import { toWire } from '@/server/platform/wire';
 import { localiseError, toTRPCError } from './errors';
@@ -177,15 +177,6 @@ function explainFailure(ctx: Context, cause: unknown, fields: { path: string; ty
 }
 
 /**
- * What an unexpected error logs: Drizzle's DrizzleQueryError puts the SQL parameters (user data)
- * into its message, so such an error is logged as the driver error it wraps plus the statement text.
- */
-function loggableError(error: unknown): unknown {
-  if (error instanceof DrizzleQueryError) return { type: 'DrizzleQueryError', query: error.query, cause: error.cause };
-  return error;
-}
-
-/**
  * Every call spends a point of the API policy of its kind (SEC-2), per user, or per address when
  * signed out; a batch spends one per call. Account procedures (`auth.*`) answer only when sent alone,
  * so one HTTP request cannot try many passwords, mail many links or outrun their own policies.
@@ -208,7 +199,7 @@ export const authedProcedure = base.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user } });
 });
 
-export const workspaceSlugSchema = z.string().min(1).max(64);
+export const workspaceSlugSchema = text().min(1).max(64);
 
 /**
  * Members of `input.workspaceSlug` whose role holds `permission`. Non-members get NOT_FOUND (the

@@ -10,6 +10,7 @@ import { createContext } from '@/server/api/trpc';
 import { withTenant } from '@/server/db/tenant';
 import { adminSql, resetTables, superSql, testDb } from '../../../test/support/db';
 import { cookieJar, createTestCaller } from '../../../test/support/trpc';
+import { backgroundMailsSettled } from '@/server/email/mailer';
 
 const PASSWORD = 'correct horse battery';
 
@@ -33,6 +34,7 @@ async function refused(promise: Promise<unknown>): Promise<string> {
 }
 
 async function linkFrom(email: string, path: 'verify-email' | 'reset-password'): Promise<string> {
+  await backgroundMailsSettled(); // reset and resend links are mailed after the answer
   const mails = await adminSql()<{ text: string }[]>`SELECT text FROM dev_mails WHERE "to" = ${email} ORDER BY created_at DESC, id DESC`;
   for (const mail of mails) {
     const match = new RegExp(`/${path}\\?token=([A-Za-z0-9_-]+)`).exec(mail.text);

@@ -9,6 +9,7 @@ import { createContext } from '@/server/api/trpc';
 import { adminSql, resetTables, testDb } from '../../../test/support/db';
 import { callerAs, cookieJar, createTestCaller, errorOf, type TestCookieJar } from '../../../test/support/trpc';
 import { hashToken, sessionCookieName, validateSessionToken } from './session';
+import { backgroundMailsSettled } from '@/server/email/mailer';
 
 const COOKIE = sessionCookieName(false);
 const PASSWORD = 'correct horse battery';
@@ -28,6 +29,7 @@ function browser(userAgent = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Apple
 }
 
 async function mailsTo(email: string) {
+  await backgroundMailsSettled(); // reset and resend links are mailed after the answer
   return adminSql()<{ subject: string; text: string; html: string }[]>`
     SELECT subject, text, html FROM dev_mails WHERE "to" = ${email} ORDER BY created_at, id`;
 }

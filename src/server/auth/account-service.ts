@@ -27,7 +27,7 @@ import type { Database, DbOrTx, Tx } from '@/server/db/client';
 import { sessions, users } from '@/server/db/schema';
 import { statement } from '@/server/db/prepared';
 import { setTenant } from '@/server/db/tenant';
-import { sendMail } from '@/server/email/mailer';
+import { sendMail, sendMailInBackground, type MailMessage } from '@/server/email/mailer';
 import { emails } from '@/server/email/templates';
 import { env } from '@/server/platform/env';
 import { AppError } from '@/server/platform/errors';
@@ -36,7 +36,7 @@ import { checkNewPassword } from './password-policy';
 import { postSignInPath, safeCallbackPath } from './redirect';
 import type { ChangePasswordInput, ResetPasswordInput, SignInInput, SignUpInput } from './schemas';
 import { createSession, deleteSessionByToken, deleteUserSessions, forgetSessionLookups, type SessionMeta } from './session';
-import { AUTH_TOKEN_TTL_MS, consumeAuthToken, createAuthToken, invalidateAuthTokens, peekAuthTokenUser } from './tokens';
+import { AUTH_TOKEN_TTL_MS, consumeAuthToken, createAuthToken, invalidateAuthTokens, issueAuthToken, issueNoAuthToken, peekAuthTokenUser } from './tokens';
 import { describeUserAgent, type DeviceInfo } from './user-agent';
 
 export interface RequestMeta extends SessionMeta {
@@ -116,16 +116,20 @@ async function sendVerificationMail(
   user: { id: string; email: string; locale: string },
   callbackUrl?: string | null,
 ): Promise<void> {
-  const locale = localeOf(user.locale);
   await invalidateAuthTokens(database, user.id, 'verify_email');
   const { token } = await createAuthToken(database, user.id, 'verify_email');
+  await sendMail(await verificationMail(user, token, callbackUrl));
+}
+
+async function verificationMail(user: { email: string; locale: string }, token: string, callbackUrl?: string | null): Promise<MailMessage> {
+  const locale = localeOf(user.locale);
   const mail = await emails.verifyEmail({
     locale,
     // The verify page hands callbackUrl on, so a sign-up started from an invitation returns to it.
     url: appUrl(`/${locale}/verify-email`, { token, ...callbackParam(callbackUrl) }),
     hours: AUTH_TOKEN_TTL_MS.verify_email / 3_600_000,
   });
-  await sendMail({ to: user.email, ...mail });
+  return { to: user.email, ...mail };
 }
 
 async function sendPasswordChangedMail(user: { email: string; locale: string }, changedAt: Date): Promise<void> {
@@ -185,9 +189,14 @@ export async function resendVerification(
   callbackUrl?: string | null,
 ): Promise<{ sent: boolean; userId: string | null }> {
   // Rate-limited by the caller (verification-resend-ip / -address).
+  // Unknown, verified or not: the same database work, and the mail is not waited for (issue 11).
   const user = await findUserByEmail(database, email);
-  if (!user || user.emailVerified) return { sent: false, userId: user?.id ?? null };
-  await sendVerificationMail(database, user, callbackUrl);
+  if (!user || user.emailVerified) {
+    await issueNoAuthToken(database, 'verify_email');
+    return { sent: false, userId: user?.id ?? null };
+  }
+  const { token } = await issueAuthToken(database, user.id, 'verify_email');
+  sendMailInBackground('verify_email', () => verificationMail(user, token, callbackUrl));
   return { sent: true, userId: user.id };
 }
 
@@ -267,19 +276,22 @@ export async function verifyEmail(
 /** Mails a reset link (1 h) when the account exists; silent otherwise. */
 export async function requestPasswordReset(database: Database, email: string): Promise<{ sent: boolean; userId: string | null }> {
   // Rate-limited by the caller (password-reset-ip / -address).
+  // Known or unknown address: the same database work, and the mail is not waited for (issue 11).
   const user = await findUserByEmail(database, email);
-  if (!user) return { sent: false, userId: null };
-  const locale = localeOf(user.locale);
-  const { token } = await database.transaction(async (tx) => {
-    await invalidateAuthTokens(tx, user.id, 'reset_password');
-    return createAuthToken(tx, user.id, 'reset_password');
+  if (!user) {
+    await issueNoAuthToken(database, 'reset_password');
+    return { sent: false, userId: null };
+  }
+  const { token } = await issueAuthToken(database, user.id, 'reset_password');
+  sendMailInBackground('reset_password', async () => {
+    const locale = localeOf(user.locale);
+    const mail = await emails.passwordReset({
+      locale,
+      url: appUrl(`/${locale}/reset-password`, { token }),
+      minutes: AUTH_TOKEN_TTL_MS.reset_password / 60_000,
+    });
+    return { to: user.email, ...mail };
   });
-  const mail = await emails.passwordReset({
-    locale,
-    url: appUrl(`/${locale}/reset-password`, { token }),
-    minutes: AUTH_TOKEN_TTL_MS.reset_password / 60_000,
-  });
-  await sendMail({ to: user.email, ...mail });
   return { sent: true, userId: user.id };
 }
 

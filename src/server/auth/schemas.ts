@@ -3,12 +3,13 @@
  * magic-link server action). Field errors come back translated through `zodIssueMessage`.
  */
 import { z } from 'zod';
+import { text } from '@/server/platform/input';
 import { PASSWORD_MAX, PASSWORD_MIN } from '@/lib/password-rules';
 
 export { PASSWORD_MAX, PASSWORD_MIN };
 
 /** Trimmed and lower-cased before it is checked, so " Ann@Example.COM " is ann@example.com. */
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(254));
+export const emailSchema = text().trim().toLowerCase().pipe(z.email().max(254));
 
 /**
  * A password being set: the length bounds only. The rest of the policy (common, context-specific and
@@ -20,7 +21,7 @@ export const newPasswordSchema = z.string().min(PASSWORD_MIN).max(PASSWORD_MAX);
 /** A password being checked: whatever length the user could have set, bounded so hashing cannot be abused. */
 const existingPasswordSchema = z.string().min(1).max(1024);
 
-const callbackUrlSchema = z.string().max(2048).optional();
+const callbackUrlSchema = text().max(2048).optional();
 
 /** Raw tokens are 32 random bytes in base64url (43 characters). */
 export const tokenSchema = z.string().min(16).max(128).regex(/^[A-Za-z0-9_-]+$/);
@@ -28,8 +29,7 @@ export const tokenSchema = z.string().min(16).max(128).regex(/^[A-Za-z0-9_-]+$/)
 export const signUpInput = z.object({
   email: emailSchema,
   password: newPasswordSchema,
-  name: z
-    .string()
+  name: text()
     .trim()
     .max(100)
     .optional()
@@ -52,7 +52,7 @@ export const resendVerificationInput = z.object({ email: emailSchema, callbackUr
 
 export const verifyEmailInput = z.object({ token: tokenSchema, callbackUrl: callbackUrlSchema });
 
-export const inspectTokenInput = z.object({ token: z.string().max(256), purpose: z.enum(['verify_email', 'reset_password']) });
+export const inspectTokenInput = z.object({ token: text().max(256), purpose: z.enum(['verify_email', 'reset_password']) });
 
 export const resetPasswordInput = z.object({ token: tokenSchema, password: newPasswordSchema });
 export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;

@@ -12,6 +12,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { db } from '@/server/db/client';
 import { devMails } from '@/server/db/schema';
 import { env, type Env } from '@/server/platform/env';
+import { backgroundTasksSettled, runInBackground } from '@/server/platform/background';
 import { logger } from '@/server/platform/logger';
 
 export interface MailMessage {
@@ -115,6 +116,25 @@ export async function sendMail(message: MailMessage): Promise<MailResult> {
   logger.info({ transport: result.transport, messageId: result.messageId, toDomain: message.to.split('@')[1] }, 'mail sent');
   return result;
 }
+
+/**
+ * Sends a mail without making the caller wait for it (there is no job queue yet, issue 11): a
+ * request's answer neither waits for the transport nor shows by its timing whether a mail was sent.
+ * `compose` renders the message (in the background too). A failure is logged (the kind of mail and
+ * the error's name and code, never the address or a link), never thrown.
+ */
+export function sendMailInBackground(kind: string, compose: () => Promise<MailMessage>): void {
+  runInBackground(
+    async () => sendMail(await compose()),
+    (error) => {
+      const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+      logger.error({ mail: kind, err: error instanceof Error ? error.name : 'unknown', code: cause?.code }, 'mail delivery failed');
+    },
+  );
+}
+
+/** Resolves once every mail (and other background task) started so far is done (tests). */
+export const backgroundMailsSettled = backgroundTasksSettled;
 
 /** Whether this process can send mail at all (e.g. to offer magic links). */
 export function mailConfigured(): boolean {

@@ -1,21 +1,23 @@
 /** Zod contracts of the board procedures (projects, tasks, comments): inputs and records. */
 import { z } from 'zod';
+import { int4, text } from '@/server/platform/input';
 import type { tasks } from '@/server/db/schema/boards';
 import { PROJECT_VISIBILITIES, TASK_PRIORITIES, TASK_STATUSES } from '@/server/db/schema/boards';
 import { isoTimestamp, pgTimestampToIso } from '@/server/platform/wire';
 
 export const uuid = z.uuid();
-export const version = z.number().int().min(1);
+/** A row's `version` (int4): 1 up to 2^31 − 1. */
+export const version = int4(1);
 /** A calendar day, YYYY-MM-DD. */
 export const day = z.iso.date();
-export const label = z.string().trim().min(1).max(40);
+export const label = text().trim().min(1).max(40);
 /** Markdown; the UI renders it safely. */
-export const markdown = z.string().max(20_000);
+export const markdown = text().max(20_000);
 
 /** Longest position key accepted from a client (keys grow by about one digit per insert at the same spot). */
 export const POSITION_MAX_LENGTH = 200;
 /** A fractional-index key as a client sends it (the service checks it with `isValidKey`). */
-export const taskPosition = z.string().min(1).max(POSITION_MAX_LENGTH);
+export const taskPosition = text().min(1).max(POSITION_MAX_LENGTH);
 
 export const visibility = z.enum(PROJECT_VISIBILITIES);
 export const taskStatus = z.enum(TASK_STATUSES);
@@ -144,7 +146,7 @@ export const commentRecord = z.object({
 });
 
 export const taskFields = {
-  title: z.string().trim().min(1).max(500),
+  title: text().trim().min(1).max(500),
   description: markdown,
   assigneeId: uuid.nullable(),
   priority: taskPriority,

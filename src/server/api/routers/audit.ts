@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { text } from '@/server/platform/input';
 import { isoTimestamp, isoTimestampInput, toWire } from '@/server/platform/wire';
 import { AUDIT_ACTIONS, AUDIT_EXPORT_LIMIT, AUDIT_PAGE_SIZE, exportAuditCsv, listAuditPage } from '@/server/audit/audit-service';
 import { router, workspaceProcedure } from '../trpc';
 
 const filter = z.object({
   action: z.enum(AUDIT_ACTIONS).optional(),
-  actorEmail: z.string().trim().toLowerCase().max(254).optional(),
+  actorEmail: text().trim().toLowerCase().max(254).optional(),
   from: isoTimestampInput.optional(),
   to: isoTimestampInput.optional(),
 });

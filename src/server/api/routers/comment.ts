@@ -1,12 +1,13 @@
 /** Task comments (COLLAB-1): own/any rules live in the comment service (`canOnResource`). */
 import { z } from 'zod';
+import { text } from '@/server/platform/input';
 import { createComment, deleteComment, listComments, updateComment } from '@/server/tasks/comment-service';
 import { commentRecord, uuid, version } from '@/server/tasks/board-schemas';
 import { toWire } from '@/server/platform/wire';
 import { router, workspaceProcedure } from '../trpc';
 import { boardActor } from './project';
 
-const body = z.string().trim().min(1).max(10_000);
+const body = text().trim().min(1).max(10_000);
 
 export const commentRouter = router({
   list: workspaceProcedure('comment:read')

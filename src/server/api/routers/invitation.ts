@@ -5,6 +5,7 @@
  * transaction to the workspace the token names.
  */
 import { z } from 'zod';
+import { text } from '@/server/platform/input';
 import { isoTimestamp, toWire } from '@/server/platform/wire';
 import { ROLES } from '@/lib/permissions';
 import {
@@ -68,7 +69,7 @@ const inspectionOutput = z.object({
 const acceptOutput = z.object({ workspaceSlug: z.string(), alreadyMember: z.boolean() });
 
 /** Tokens are `<uuid>.<43 base64url chars>`; anything else is answered "invalid" by the service. */
-const tokenInput = z.object({ token: z.string().max(200) });
+const tokenInput = z.object({ token: text().max(200) });
 
 const okOutput = z.object({ ok: z.literal(true) });
 
@@ -146,7 +147,7 @@ export const invitationRouter = router({
     .input(
       z.object({
         role,
-        allowedDomains: z.array(z.string().max(253)).max(MAX_ALLOWED_DOMAINS * 2).default([]),
+        allowedDomains: z.array(text().max(253)).max(MAX_ALLOWED_DOMAINS * 2).default([]),
         expiresInDays: z
           .number()
           .int()

@@ -4,6 +4,7 @@
  * affected member's mail for after COMMIT.
  */
 import { z } from 'zod';
+import { text } from '@/server/platform/input';
 import { isoTimestamp, toWire } from '@/server/platform/wire';
 import { ROLES } from '@/lib/permissions';
 import { sendMemberNotice } from '@/server/members/member-mail';
@@ -44,7 +45,7 @@ export const memberRouter = router({
   list: workspaceProcedure('member:read')
     .input(
       z.object({
-        cursor: z.string().max(80).regex(MEMBER_CURSOR_PATTERN).optional(),
+        cursor: text().max(80).regex(MEMBER_CURSOR_PATTERN).optional(),
         limit: z.number().int().min(1).max(MEMBER_PAGE_MAX).optional(),
       }),
     )
@@ -80,7 +81,7 @@ export const memberRouter = router({
     }),
 
   transferOwnership: workspaceProcedure('workspace:transfer')
-    .input(z.object({ userId, confirmation: z.string().max(64) }))
+    .input(z.object({ userId, confirmation: text().max(64) }))
     .output(z.object({ userId, previousRole: role }))
     .mutation(async ({ ctx, input }) => {
       const { notice, ...result } = await transferOwnership(ctx.db, ctx.workspace, actorOf(ctx), input.userId, input.confirmation);

@@ -1,5 +1,6 @@
 /** Projects (COLLAB-1): thin procedures over the project service, in the workspace's transaction. */
 import { z } from 'zod';
+import { text } from '@/server/platform/input';
 import type { BoardActor } from '@/server/projects/access';
 import {
   addProjectMember,
@@ -19,7 +20,7 @@ export function boardActor(ctx: { user: { id: string }; role: BoardActor['role']
   return { userId: ctx.user.id, role: ctx.role, requestId: ctx.requestId };
 }
 
-const name = z.string().trim().min(1).max(120);
+const name = text().trim().min(1).max(120);
 
 export const projectRouter = router({
   list: workspaceProcedure('project:read')

@@ -1,5 +1,6 @@
 /** Tasks (COLLAB-1, COLLAB-2): thin procedures over the task service, in the workspace's transaction. */
 import { z } from 'zod';
+import { text } from '@/server/platform/input';
 import { createTask, deleteTask, getTask, listTaskActivity, listTasks, moveTask, TASK_CURSOR_PATTERN, TASK_PAGE_MAX, updateTask } from '@/server/tasks/task-service';
 import { day, label, taskActivityRecord, taskPosition, taskFields, taskRecord, taskStatus, taskToWire, uuid, version } from '@/server/tasks/board-schemas';
 import { toWire, typedOutput } from '@/server/platform/wire';
@@ -20,7 +21,7 @@ export const taskRouter = router({
         label: label.optional(),
         status: taskStatus.optional(),
         dueBefore: day.optional(),
-        cursor: z.string().max(200).regex(TASK_CURSOR_PATTERN).optional(),
+        cursor: text().max(200).regex(TASK_CURSOR_PATTERN).optional(),
         limit: z.number().int().min(1).max(TASK_PAGE_MAX).optional(),
       }),
     )

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '@/server/platform/input';
 import { ROLES } from '@/lib/permissions';
 import {
   changeWorkspaceSlug,
@@ -9,7 +10,7 @@ import {
 } from '@/server/workspaces/workspace-service';
 import { authedProcedure, router, workspaceProcedure } from '../trpc';
 
-const workspaceName = z.string().trim().min(2).max(64);
+const workspaceName = text().trim().min(2).max(64);
 const workspaceSummary = z.object({ id: z.string().uuid(), name: z.string(), slug: z.string(), role: z.enum(ROLES) });
 
 export const workspaceRouter = router({
@@ -33,14 +34,14 @@ export const workspaceRouter = router({
     .mutation(({ ctx, input }) => renameWorkspace(ctx.db, ctx.workspace.id, input.name, { actorId: ctx.user.id, ip: ctx.ip, requestId: ctx.requestId })),
 
   changeSlug: workspaceProcedure('workspace:update')
-    .input(z.object({ slug: z.string().trim().toLowerCase().min(2).max(48) }))
+    .input(z.object({ slug: text().trim().toLowerCase().min(2).max(48) }))
     .output(z.object({ slug: z.string() }))
     .mutation(({ ctx, input }) =>
       changeWorkspaceSlug(ctx.db, ctx.workspace.id, input.slug, { actorId: ctx.user.id, ip: ctx.ip, requestId: ctx.requestId }),
     ),
 
   delete: workspaceProcedure('workspace:delete')
-    .input(z.object({ confirmation: z.string().max(64) }))
+    .input(z.object({ confirmation: text().max(64) }))
     .output(z.object({ deleted: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       await deleteWorkspace(ctx.db, ctx.workspace, input.confirmation, { actorId: ctx.user.id, ip: ctx.ip, requestId: ctx.requestId });

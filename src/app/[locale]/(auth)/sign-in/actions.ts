@@ -14,6 +14,7 @@ import { continuePath } from '@/server/auth/redirect';
 import { emailSchema } from '@/server/auth/schemas';
 import { databaseFailure } from '@/server/db/errors';
 import { clientIpOf } from '@/server/platform/client-ip';
+import { INVALID_CHARACTERS } from '@/server/platform/input';
 import { logger } from '@/server/platform/logger';
 import { enforceRateLimits, rateLimitRefusalOf, type RateLimitRefusal } from '@/server/platform/rate-limit';
 import { requestIdOf, withRequestContext } from '@/server/platform/request-context';
@@ -48,7 +49,10 @@ async function magicLink(_previous: MagicLinkState, formData: FormData): Promise
   const locale = localeFrom(formData);
   const t = await getTranslations({ locale, namespace: 'errors' });
   const parsed = emailSchema.safeParse(text(formData, 'email'));
-  if (!parsed.success) return { status: 'error', fieldError: t('validation.email') };
+  if (!parsed.success) {
+    const unstorable = parsed.error.issues.some((issue) => issue.message === INVALID_CHARACTERS);
+    return { status: 'error', fieldError: t(unstorable ? 'validation.invalidCharacters' : 'validation.email') };
+  }
   const refused = await magicLinkRefusal(parsed.data);
   if (refused) return { status: 'error', message: t('rateLimit.tooManyRequests', { seconds: refused.retryAfter }) };
   try {

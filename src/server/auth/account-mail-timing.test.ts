@@ -1,0 +1,150 @@
+/**
+ * Issue 11: asking for a reset link (or a new verification link) answers without waiting for the
+ * mail transport, for a known address as for an unknown one, so the answer's timing does not tell
+ * whether an account exists. A real local SMTP server (smtp-server) holds every mail until the test
+ * lets it go: an answer that waited for the mail could not arrive while it holds.
+ */
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { backgroundMailsSettled } from '@/server/email/mailer';
+import { resetEnvCache } from '@/server/platform/env';
+import { adminSql } from '../../../test/support/db';
+import { callerAs, makeUser } from '../../../test/support/trpc';
+
+interface Received {
+  to: string[];
+  raw: string;
+}
+
+const received: Received[] = [];
+let held: Array<() => void> = [];
+let holding = true;
+let smtp: SMTPServer;
+let smtpUrl: string;
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const accept = () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw: Buffer.concat(chunks).toString('utf8') });
+          callback();
+        };
+        if (holding) held.push(accept);
+        else accept();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+beforeEach(() => {
+  received.length = 0;
+  held = [];
+  holding = true;
+  vi.stubEnv('SMTP_URL', smtpUrl);
+  resetEnvCache();
+});
+
+afterEach(async () => {
+  release();
+  await backgroundMailsSettled();
+  vi.unstubAllEnvs();
+  resetEnvCache();
+});
+
+/** Lets every held mail (and every later one) through. */
+function release(): void {
+  holding = false;
+  for (const accept of held.splice(0)) accept();
+}
+
+/** The call's answer, or a failure if it has not come within `ms` (it would never come while mails are held, had it waited for one). */
+async function answerWithin<T>(call: Promise<T>, ms = 5_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms: the call waited for the mail`)), ms);
+  });
+  try {
+    return await Promise.race([call, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function tokenCount(): Promise<number> {
+  const [row] = await adminSql()<{ n: number }[]>`SELECT count(*)::int AS n FROM auth_tokens`;
+  return row?.n ?? -1;
+}
+
+describe('password reset does not wait for the mail', () => {
+  it('a known address: answered while the SMTP server holds the mail; the mail with the link arrives after', async () => {
+    const user = await makeUser({ email: `known-${Date.now()}@example.test` });
+    const { caller } = await callerAs(null);
+    expect(await answerWithin(caller.auth.requestPasswordReset({ email: user.email }))).toEqual({ ok: true });
+    expect(received).toHaveLength(0);
+
+    release();
+    await backgroundMailsSettled();
+    expect(received).toHaveLength(1);
+    expect(received[0]?.to).toEqual([user.email]);
+    expect(received[0]?.raw).toMatch(/reset-password\?token=3D[A-Za-z0-9_-]+|reset-password\?token=[A-Za-z0-9_-]+/);
+  });
+
+  it('an unknown address: the same answer, no token and no mail', async () => {
+    const before = await tokenCount();
+    const { caller } = await callerAs(null);
+    expect(await answerWithin(caller.auth.requestPasswordReset({ email: `nobody-${Date.now()}@example.test` }))).toEqual({ ok: true });
+    release();
+    await backgroundMailsSettled();
+    expect(received).toHaveLength(0);
+    expect(await tokenCount()).toBe(before);
+  });
+
+  it('a transport that fails: the request still answers ok, the failure is caught (no unhandled rejection)', async () => {
+    vi.stubEnv('SMTP_URL', 'smtp://127.0.0.1:1');
+    resetEnvCache();
+    const user = await makeUser({ email: `unreachable-${Date.now()}@example.test` });
+    const { caller } = await callerAs(null);
+    expect(await answerWithin(caller.auth.requestPasswordReset({ email: user.email }))).toEqual({ ok: true });
+    await backgroundMailsSettled();
+    expect(received).toHaveLength(0);
+  });
+});
+
+describe('resending the verification link does not wait for the mail', () => {
+  it('an unverified account: answered while the SMTP server holds the mail; the verify link arrives after', async () => {
+    const user = await makeUser({ email: `unverified-${Date.now()}@example.test`, emailVerified: null });
+    const { caller } = await callerAs(null);
+    expect(await answerWithin(caller.auth.resendVerification({ email: user.email }))).toEqual({ ok: true });
+    expect(received).toHaveLength(0);
+
+    release();
+    await backgroundMailsSettled();
+    expect(received.map((m) => m.to)).toEqual([[user.email]]);
+    expect(received[0]?.raw).toContain('verify-email');
+  });
+
+  it('a verified or unknown address: the same answer, no token and no mail', async () => {
+    const verified = await makeUser({ email: `verified-${Date.now()}@example.test` });
+    const before = await tokenCount();
+    const { caller } = await callerAs(null);
+    expect(await answerWithin(caller.auth.resendVerification({ email: verified.email }))).toEqual({ ok: true });
+    expect(await answerWithin(caller.auth.resendVerification({ email: `nobody-${Date.now()}@example.test` }))).toEqual({ ok: true });
+    release();
+    await backgroundMailsSettled();
+    expect(received).toHaveLength(0);
+    expect(await tokenCount()).toBe(before);
+  });
+});
