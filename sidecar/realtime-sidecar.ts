@@ -41,6 +41,11 @@ const server = createRealtimeServer({
   port: config.REALTIME_PORT,
   recheckMs: config.REALTIME_RECHECK_MS,
   presenceFlushMs: config.REALTIME_PRESENCE_FLUSH_MS,
+  socketLimits: {
+    perSession: config.REALTIME_MAX_SOCKETS_PER_SESSION,
+    perUser: config.REALTIME_MAX_SOCKETS_PER_USER,
+    perWorkspace: config.REALTIME_MAX_SOCKETS_PER_WORKSPACE,
+  },
   // Several instances: presence and ticket nonces shared over Redis (docs/realtime.md).
   cluster: config.REDIS_URL ? createRedisCluster({ url: config.REDIS_URL, log }) : undefined,
   log,

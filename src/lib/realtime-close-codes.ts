@@ -10,6 +10,8 @@ export const REALTIME_CLOSE = {
   /** The session the ticket was minted for ended (signed out, revoked, expired): sign in again. */
   sessionEnded: 4410,
   authTimeout: 4408,
+  /** Over the sidecar's cap of sockets per session, user or workspace (SEC-2); the client retries later. */
+  tooManySockets: 4429,
   goingAway: 1001,
   policy: 1008,
 } as const;

@@ -69,6 +69,10 @@ export const envSchema = z
     RATE_LIMIT_SCALE: z.coerce.number().min(0.01).max(100_000).default(1),
     /** Period of the sidecar's access-fingerprint re-check in ms (revocations that emit no event are caught within it). */
     REALTIME_RECHECK_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
+    /** Authenticated sockets per session / user / workspace on one sidecar (SEC-2); over a cap the socket is closed with 4429. */
+    REALTIME_MAX_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).max(10_000).default(10),
+    REALTIME_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(30),
+    REALTIME_MAX_SOCKETS_PER_WORKSPACE: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
     /** Presence coalescing window of the sidecar in ms (ADR 0015): each room sends at most one presence frame per window. */
     REALTIME_PRESENCE_FLUSH_MS: z.coerce.number().int().min(10).max(10_000).default(100),
     /** WebSocket URL browsers use to reach the sidecar (behind a proxy: wss://…); default ws://localhost:REALTIME_PORT. */

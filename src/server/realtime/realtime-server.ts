@@ -78,7 +78,22 @@ export interface RealtimeServerOptions {
   probeTimeoutMs?: number;
   /** Presence coalescing window (default 100 ms, ADR 0015). */
   presenceFlushMs?: number;
+  /**
+   * Authenticated sockets one session, one user and one workspace may hold on this instance at once
+   * (SEC-2; each socket multiplies its room's presence traffic). Over a cap the new socket is closed
+   * with `REALTIME_CLOSE.tooManySockets`. Defaults: `SOCKET_LIMITS`.
+   */
+  socketLimits?: Partial<SocketLimits>;
 }
+
+export interface SocketLimits {
+  perSession: number;
+  perUser: number;
+  perWorkspace: number;
+}
+
+/** A browser opens one socket per tab; a user a few browsers; a workspace its members' tabs (env REALTIME_MAX_SOCKETS_PER_*). */
+export const SOCKET_LIMITS: SocketLimits = { perSession: 10, perUser: 30, perWorkspace: 20_000 };
 
 interface Connection {
   id: string;
@@ -118,6 +133,15 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
 
   const connections = new Map<string, Connection>();
   let connectionCount = 0;
+  const socketLimits: SocketLimits = { ...SOCKET_LIMITS, ...options.socketLimits };
+  /** Authenticated sockets per session and per user (per workspace: `byWorkspace`). */
+  const bySession = new Map<string, number>();
+  const byUser = new Map<string, number>();
+  const bump = (counts: Map<string, number>, key: string, by: number) => {
+    const next = (counts.get(key) ?? 0) + by;
+    if (next > 0) counts.set(key, next);
+    else counts.delete(key);
+  };
   /** projectId → the local sockets in its room (event fan-out). */
   const rooms = new Map<string, Set<Connection>>();
   const byWorkspace = new Map<string, Set<Connection>>();
@@ -226,6 +250,8 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       const set = byWorkspace.get(conn.user.workspaceId);
       set?.delete(conn);
       if (set?.size === 0) byWorkspace.delete(conn.user.workspaceId);
+      bump(bySession, conn.user.sessionId, -1);
+      bump(byUser, conn.user.id, -1);
     }
   }
 
@@ -266,7 +292,18 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     if (!profile) return close(conn, REALTIME_CLOSE.sessionEnded, 'session ended');
     if (!verdict.role) return close(conn, REALTIME_CLOSE.forbidden, 'not a member of this workspace');
     if (conn.closed) return;
+    const over =
+      (bySession.get(sessionId) ?? 0) >= socketLimits.perSession
+        ? 'session'
+        : (byUser.get(userId) ?? 0) >= socketLimits.perUser
+          ? 'user'
+          : (byWorkspace.get(workspaceId)?.size ?? 0) >= socketLimits.perWorkspace
+            ? 'workspace'
+            : null;
+    if (over) return close(conn, REALTIME_CLOSE.tooManySockets, `too many connections for this ${over}`);
     conn.user = { id: userId, sessionId, workspaceId, role: verdict.role, ...profile };
+    bump(bySession, sessionId, 1);
+    bump(byUser, userId, 1);
     let set = byWorkspace.get(workspaceId);
     if (!set) byWorkspace.set(workspaceId, (set = new Set()));
     set.add(conn);
