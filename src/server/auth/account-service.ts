@@ -39,15 +39,14 @@ import { logger } from '@/server/platform/logger';
 import { resetRateLimit } from '@/server/platform/rate-limit';
 import { verifyCaptcha, type CaptchaVerdict } from './captcha';
 import {
-  addressFailures,
   CAPTCHA_AFTER_ADDRESS_FAILURES,
   clearLockout,
   cooldownMs,
-  currentLock,
   LOCKOUT,
   lockoutSubject,
   recordAddressFailure,
   recordFailedPassword,
+  signInGuard,
   type ActiveLock,
 } from './lockout';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
@@ -275,10 +274,10 @@ export async function signIn(database: Database, input: SignInInput, meta: Reque
   const audit = (userId: string, action: AuditAction, data: Record<string, unknown>) =>
     database.transaction((tx) => auditAccount(tx, userId, action, meta, data));
 
-  const lock = await currentLock(database, subject);
-  if (lock) throw lockedError(lock);
+  const guard = await signInGuard(database, subject, meta.ip);
+  if (guard.lock) throw lockedError(guard.lock);
 
-  if ((await addressFailures(database, meta.ip)) >= CAPTCHA_AFTER_ADDRESS_FAILURES) {
+  if (guard.addressFailures >= CAPTCHA_AFTER_ADDRESS_FAILURES) {
     const verdict = await verifyCaptcha(database, input.captcha, meta);
     if (verdict !== 'ok') {
       if (verdict !== 'missing' && user) await audit(user.id, 'auth.captcha_failed', { flow: 'sign_in', verdict });
@@ -311,9 +310,9 @@ export async function signIn(database: Database, input: SignInInput, meta: Reque
     await audit(user.id, 'auth.sign_in_failed', { method: 'password', reason: 'email_not_verified' });
     throw new AppError('FORBIDDEN', 'auth.emailNotVerified');
   }
-  // BEGIN, forget the address's failures, the session row, the user's scope, their account chain's head and the entry, COMMIT.
+  // BEGIN, forget the address's failures (if it had any), the session row, the user's scope, their account chain's head and the entry, COMMIT.
   const session = await database.transaction(async (tx) => {
-    await clearLockout(tx, subject);
+    if (guard.tracked) await clearLockout(tx, subject);
     const created = await createSession(tx, user.id, meta);
     await auditAccount(tx, user.id, 'auth.signed_in', meta, { method: 'password', sessionId: created.sessionId });
     return created;

@@ -19,6 +19,7 @@ import 'server-only';
 import { createHash, createHmac } from 'node:crypto';
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/server/db/client';
+import { statement } from '@/server/db/prepared';
 import { accountLockouts, captchaSolutions, signInAddressFailures } from '@/server/db/schema';
 import { env } from '@/server/platform/env';
 
@@ -72,6 +73,36 @@ function activeLock(lockedUntil: Date | null, now: Date, level: number): ActiveL
 async function dbNow(database: DbOrTx): Promise<Date> {
   const [row] = await database.execute<{ now: Date | string }>(sql`select now() as now`);
   return new Date(row!.now);
+}
+
+export interface SignInGuard {
+  /** The lock in force now, if any. */
+  lock: ActiveLock | null;
+  /** Whether the address has a lockout row (a success then deletes it). */
+  tracked: boolean;
+  /** Failed sign-ins from the client address in its current window. */
+  addressFailures: number;
+}
+
+const guardStatement = statement<
+  { subject: string; addressKey: string },
+  { locked_until: Date | string | null; lock_level: number | null; tracked: boolean; address_failures: number; now: Date | string }
+>(
+  () => sql`
+    select l.locked_until, l.lock_level, l.subject is not null as tracked,
+      coalesce((select f.failures from sign_in_address_failures f
+                where f.address_key = ${sql.placeholder('addressKey')}
+                  and f.window_started_at > now() - ${sql.raw(`interval '${ADDRESS_FAILURE_WINDOW_SECONDS} seconds'`)}), 0)::int as address_failures,
+      now() as now
+    from (select 1) as one left join account_lockouts l on l.subject = ${sql.placeholder('subject')}`,
+);
+
+/** What sign-in checks before a password: the address's lock and the client address's failures (one prepared round trip). */
+export async function signInGuard(database: DbOrTx, subject: string, ip: string | null | undefined): Promise<SignInGuard> {
+  const [row] = await guardStatement(database, { subject, addressKey: ip ? addressKey(ip) : '' });
+  if (!row) return { lock: null, tracked: false, addressFailures: 0 };
+  const lockedUntil = row.locked_until === null ? null : new Date(row.locked_until);
+  return { lock: activeLock(lockedUntil, new Date(row.now), row.lock_level ?? 0), tracked: row.tracked, addressFailures: row.address_failures };
 }
 
 /** The lock on an address, if one is in force now. */
