@@ -220,7 +220,7 @@ export async function resendVerification(
 /** The refusal of a missing or failed CAPTCHA; the form then shows the widget and resubmits. */
 function captchaError(verdict: Exclude<CaptchaVerdict, 'ok'>): AppError {
   const key = verdict === 'missing' ? 'auth.captchaRequired' : 'auth.captchaInvalid';
-  return new AppError('BAD_REQUEST', key, { fieldErrors: { captcha: key }, details: { captchaRequired: true } });
+  return new AppError('BAD_REQUEST', key, { details: { captchaRequired: true } });
 }
 
 /**
