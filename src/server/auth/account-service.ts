@@ -39,7 +39,7 @@ import { logger } from '@/server/platform/logger';
 import { resetRateLimit } from '@/server/platform/rate-limit';
 import { verifyCaptcha, type CaptchaVerdict } from './captcha';
 import {
-  CAPTCHA_AFTER_ADDRESS_FAILURES,
+  captchaAfterAddressFailures,
   clearLockout,
   cooldownMs,
   LOCKOUT,
@@ -264,7 +264,7 @@ async function sendAccountLockedMail(database: Database, user: { id: string; ema
  * Password sign-in: a new server-side session (the caller sets the cookie).
  *
  * Order: the lock (refused before any password is checked), the CAPTCHA when the address has failed
- * `CAPTCHA_AFTER_ADDRESS_FAILURES` times, the password. A wrong password counts against the
+ * `captchaAfterAddressFailures()` times, the password. A wrong password counts against the
  * address's lock and the client address's CAPTCHA threshold, for known and unknown addresses alike.
  */
 export async function signIn(database: Database, input: SignInInput, meta: RequestMeta): Promise<IssuedSession> {
@@ -277,7 +277,7 @@ export async function signIn(database: Database, input: SignInInput, meta: Reque
   const guard = await signInGuard(database, subject, meta.ip);
   if (guard.lock) throw lockedError(guard.lock);
 
-  if (guard.addressFailures >= CAPTCHA_AFTER_ADDRESS_FAILURES) {
+  if (guard.addressFailures >= captchaAfterAddressFailures()) {
     const verdict = await verifyCaptcha(database, input.captcha, meta);
     if (verdict !== 'ok') {
       if (verdict !== 'missing' && user) await audit(user.id, 'auth.captcha_failed', { flow: 'sign_in', verdict });
@@ -290,7 +290,7 @@ export async function signIn(database: Database, input: SignInInput, meta: Reque
     const addressCount = await recordAddressFailure(database, meta.ip);
     const outcome = await recordFailedPassword(database, subject, user?.id ?? null);
     if (user) await audit(user.id, 'auth.sign_in_failed', { method: 'password', reason });
-    const captcha = addressCount >= CAPTCHA_AFTER_ADDRESS_FAILURES ? { captchaRequired: true } : {};
+    const captcha = addressCount >= captchaAfterAddressFailures() ? { captchaRequired: true } : {};
     if (outcome.lock) {
       if (outcome.newlyLocked && user) {
         await audit(user.id, 'auth.account_locked', { level: outcome.lock.level, seconds: cooldownMs(outcome.lock.level) / 1000 });

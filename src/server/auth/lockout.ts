@@ -9,7 +9,7 @@
  * - The count is keyed by a keyed hash of the ADDRESS, not by the user id: an address without an
  *   account is counted and locked exactly like one with an account, so the answers tell nothing
  *   about which addresses exist. Only the notice mail differs, and that goes to the owner's inbox.
- * - Per client address: failed sign-ins in a fixed 15-minute window. From `CAPTCHA_AFTER_ADDRESS_FAILURES`
+ * - Per client address: failed sign-ins in a fixed 15-minute window. From `captchaAfterAddressFailures()`
  *   on, a sign-in from that address must carry a solved CAPTCHA (./captcha.ts). The hard per-address
  *   ceiling stays the `sign-in-ip` rate limit.
  * - Every time is the database's clock (one clock for every app instance; tests move a lock by
@@ -35,8 +35,13 @@ export const LOCKOUT = {
   forgetLevelAfterMs: 24 * 60 * 60_000,
 } as const;
 
-/** Failed sign-ins from one client address (per window) after which a CAPTCHA is required. */
-export const CAPTCHA_AFTER_ADDRESS_FAILURES = 3;
+/**
+ * Failed sign-ins from one client address (per window) after which a CAPTCHA is required: 3, times
+ * RATE_LIMIT_SCALE like every per-address allowance (the harnesses and the E2E suite share one address).
+ */
+export function captchaAfterAddressFailures(): number {
+  return Math.max(1, Math.round(3 * env().RATE_LIMIT_SCALE));
+}
 export const ADDRESS_FAILURE_WINDOW_SECONDS = 15 * 60;
 
 /** The cooldown of the `level`-th lock in a row (1-based). */

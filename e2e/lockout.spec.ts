@@ -1,0 +1,65 @@
+/**
+ * Account lockout (AUTH-4) as a person meets it: sign up through the ALTCHA widget (solved in the
+ * browser, under the nonce CSP), five wrong passwords lock the account with a message that says when
+ * to try again, the right one is refused too, the owner's notice mail carries a one-time unlock
+ * link, and after unlocking the right password signs in at once. No CSP violation on the way.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { lastMailId, linkMatching, waitForMail } from './support/mailbox';
+import { en } from './support/messages';
+import { APP_NAME, inApp, SignInPage, signUpVerified, whenHydrated } from './support/flows';
+
+function watchCsp(page: Page) {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) errors.push(message.text());
+  });
+  return errors;
+}
+
+test('five wrong passwords lock the account; the mailed link unlocks it', async ({ page }) => {
+  const cspErrors = watchCsp(page);
+  // The sign-up form waits for its CAPTCHA to be solved before it sends.
+  const { email, password } = await signUpVerified(page);
+  await expect(page.getByTestId('captcha')).toHaveCount(0);
+  await page.context().clearCookies();
+
+  const signIn = new SignInPage(page);
+  await signIn.open();
+  const before = await lastMailId(email);
+  const error = signIn.form.getByTestId('form-error');
+  for (let i = 0; i < 4; i++) {
+    await signIn.signIn(email, `not my password ${i}`);
+    await expect(error).toHaveText(en('errors.auth.invalidCredentials'));
+    // The next answer must be a new one, not the one still on screen.
+    await expect(signIn.submit).toBeEnabled();
+    await error.evaluate((node) => node.remove());
+  }
+  const locked = /^Too many failed sign-ins\. This account is locked; try again in 1 minute\./;
+  await signIn.signIn(email, 'not my password 4');
+  await expect(error).toHaveText(locked);
+  await error.evaluate((node) => node.remove());
+  // The right password is refused while locked.
+  await signIn.signIn(email, password);
+  await expect(error).toHaveText(locked);
+  await expect(page).toHaveURL(/\/en\/sign-in/);
+
+  // One notice, with the unlock link.
+  const mail = await waitForMail(email, { after: before, subject: new RegExp(`^${en('email.accountLocked.subject', { appName: APP_NAME })}$`) });
+  await page.goto(linkMatching(mail, /\/unlock$/));
+  await expect(page.getByRole('heading', { name: en('auth.unlock.title') })).toBeVisible();
+  const form = page.getByTestId('unlock-form');
+  await whenHydrated(form);
+  await form.getByRole('button', { name: en('auth.unlock.submit') }).click();
+  await expect(page.getByTestId('account-unlocked')).toHaveText(en('auth.unlock.success'));
+  await page.getByRole('link', { name: en('auth.unlock.signIn') }).click();
+
+  await signIn.expectShown();
+  await signIn.signIn(email, password);
+  await expect(page).toHaveURL(inApp());
+
+  // The link worked once.
+  await page.goto(linkMatching(mail, /\/unlock$/));
+  await expect(page.getByRole('heading', { name: en('auth.unlock.invalidTitle') })).toBeVisible();
+  expect(cspErrors).toEqual([]);
+});
