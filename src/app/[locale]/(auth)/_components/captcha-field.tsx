@@ -1,7 +1,7 @@
 'use client';
 /**
  * The CAPTCHA of the account forms (AUTH-4): the self-hosted ALTCHA proof of work (`altcha/external`
- * + its CSS, the worker from our own origin, so the strict CSP holds), or Cloudflare Turnstile when
+ * + its CSS, the worker script served from our own origin, so the strict CSP holds), or Cloudflare Turnstile when
  * the server says so. It solves on its own as soon as it is shown and hands the answer up through
  * `onChange` (null while there is none). An answer is good for one request: `reset()` fetches and
  * solves a new one.
@@ -33,13 +33,16 @@ interface TurnstileGlobal {
   reset(id: string): void;
 }
 
+const ALTCHA_WORKER_PATH = '/api/captcha/worker';
+
 let altchaLoading: Promise<void> | undefined;
 
 /** Loads the widget once per page and registers the SHA worker (same origin). */
 function loadAltcha(): Promise<void> {
   altchaLoading ??= import('altcha/external').then(() => {
     const altcha = (globalThis as unknown as { $altcha: AltchaGlobal }).$altcha;
-    const createWorker = () => new Worker(new URL('../../../../lib/captcha/altcha-sha-worker.ts', import.meta.url), { type: 'module' });
+    // A classic worker from our origin (worker-src 'self'): src/app/api/captcha/worker/route.ts.
+    const createWorker = () => new Worker(ALTCHA_WORKER_PATH);
     for (const algorithm of ['SHA-256', 'SHA-384', 'SHA-512']) altcha.algorithms.set(algorithm, createWorker);
   });
   return altchaLoading;
