@@ -9,6 +9,9 @@ export const AUDIT_ACTIONS = [
   'auth.password_changed',
   'auth.password_reset',
   'auth.sessions_revoked',
+  'auth.account_locked',
+  'auth.account_unlocked',
+  'auth.captcha_failed',
   // workspace
   'workspace.created',
   'workspace.renamed',

@@ -131,6 +131,8 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
         current: details && 'current' in details ? toWire(details.current) : undefined,
         // Seconds to wait before retrying a 503 (also sent as `Retry-After`).
         retryAfter: details && typeof details.retryAfter === 'number' ? details.retryAfter : undefined,
+        // AUTH-4: the form shows the CAPTCHA and sends the request again with its answer.
+        captchaRequired: details?.captchaRequired === true ? true : undefined,
         // Without a context (a request tRPC refused before creating one) the request's own id.
         requestId: ctx?.requestId ?? currentRequestId() ?? null,
       },

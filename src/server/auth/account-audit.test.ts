@@ -11,6 +11,7 @@ import { withTenant } from '@/server/db/tenant';
 import { adminSql, resetTables, superSql, testDb } from '../../../test/support/db';
 import { cookieJar, createTestCaller } from '../../../test/support/trpc';
 import { backgroundMailsSettled } from '@/server/email/mailer';
+import { solvedCaptcha } from '../../../test/support/captcha';
 
 const PASSWORD = 'correct horse battery';
 
@@ -61,7 +62,7 @@ beforeEach(async () => {
 describe('account audit entries', () => {
   it('records sign-up, failed and successful sign-ins, verification, password and session events in order', async () => {
     const laptop = browser();
-    await (await laptop.call()).signUp({ email: 'ada@example.com', password: PASSWORD });
+    await (await laptop.call()).signUp({email: 'ada@example.com', password: PASSWORD, captcha: await solvedCaptcha() });
     const ada = await userId('ada@example.com');
     // Unverified: refused after the password matched.
     expect(await refused((await laptop.call()).signIn({ email: 'ada@example.com', password: PASSWORD }))).toBe('FORBIDDEN');
@@ -103,7 +104,7 @@ describe('account audit entries', () => {
 
   it('records nothing for an unknown address, a refused password change or a bad reset link', async () => {
     const b = browser();
-    await (await b.call()).signUp({ email: 'bo@example.com', password: PASSWORD });
+    await (await b.call()).signUp({email: 'bo@example.com', password: PASSWORD, captcha: await solvedCaptcha() });
     await (await b.call()).verifyEmail({ token: await linkFrom('bo@example.com', 'verify-email') });
     const bo = await userId('bo@example.com');
     const before = await accountEntries(bo);
@@ -119,8 +120,8 @@ describe('account audit entries', () => {
   });
 
   it('shows a user their own account entries only', async () => {
-    await (await browser().call()).signUp({ email: 'cy@example.com', password: PASSWORD });
-    await (await browser().call()).signUp({ email: 'di@example.com', password: PASSWORD });
+    await (await browser().call()).signUp({email: 'cy@example.com', password: PASSWORD, captcha: await solvedCaptcha() });
+    await (await browser().call()).signUp({email: 'di@example.com', password: PASSWORD, captcha: await solvedCaptcha() });
     const [cy, di] = [await userId('cy@example.com'), await userId('di@example.com')];
     const seenBy = (id: string) => withTenant(testDb(), { userId: id }, (tx) => tx.query.auditLog.findMany());
     expect((await seenBy(cy)).map((e) => [e.actorId, e.action])).toEqual([[cy, 'auth.signed_up']]);

@@ -10,6 +10,7 @@ import { adminSql, resetTables, testDb } from '../../../test/support/db';
 import { callerAs, cookieJar, createTestCaller, errorOf, type TestCookieJar } from '../../../test/support/trpc';
 import { hashToken, sessionCookieName, validateSessionToken } from './session';
 import { backgroundMailsSettled } from '@/server/email/mailer';
+import { solvedCaptcha } from '../../../test/support/captcha';
 
 const COOKIE = sessionCookieName(false);
 const PASSWORD = 'correct horse battery';
@@ -58,7 +59,7 @@ async function sessionCount(userId: string): Promise<number> {
 
 /** Signs up and follows the verification link: a verified account, signed in on `b`. */
 async function verifiedAccount(email: string, b = browser()) {
-  await (await b.call()).signUp({ email, password: PASSWORD });
+  await (await b.call()).signUp({email, password: PASSWORD, captcha: await solvedCaptcha() });
   const [mail] = await mailsTo(email);
   await (await b.call()).verifyEmail({ token: linkToken(mail?.text ?? '', 'verify-email') });
   const user = await userRow(email);
@@ -73,7 +74,7 @@ beforeEach(async () => {
 describe('sign-up', () => {
   it('creates an unverified user (argon2id), a hashed 24 h verify token and sends the mail', async () => {
     const b = browser();
-    const result = await (await b.call()).signUp({ email: '  Ada@Example.COM ', password: PASSWORD, name: ' Ada ' });
+    const result = await (await b.call()).signUp({email: '  Ada@Example.COM ', password: PASSWORD, name: ' Ada ', captcha: await solvedCaptcha() });
     expect(result).toEqual({ status: 'check_inbox', email: 'ada@example.com' });
 
     const user = await userRow('ada@example.com');
@@ -102,7 +103,7 @@ describe('sign-up', () => {
 
   it('writes the mail in the language of the request', async () => {
     const { caller } = await callerAs(null, { locale: 'de' });
-    await caller.auth.signUp({ email: 'bea@example.com', password: PASSWORD });
+    await caller.auth.signUp({email: 'bea@example.com', password: PASSWORD, captcha: await solvedCaptcha() });
     expect((await userRow('bea@example.com'))?.locale).toBe('de');
     const [mail] = await mailsTo('bea@example.com');
     expect(mail?.subject).toBe('Bestätigen Sie Ihre E-Mail-Adresse für Kanso');
@@ -111,15 +112,15 @@ describe('sign-up', () => {
 
   it('answers an invalid email or a short password with BAD_REQUEST field errors and writes no user', async () => {
     const { caller } = await callerAs(null);
-    const badEmail = await errorOf(caller.auth.signUp({ email: 'not-an-email', password: PASSWORD }));
+    const badEmail = await errorOf(caller.auth.signUp({email: 'not-an-email', password: PASSWORD, captcha: await solvedCaptcha() }));
     expect(badEmail.code).toBe('BAD_REQUEST');
     expect(localiseError(badEmail, 'en').fieldErrors).toEqual({ email: 'Enter a valid email address.' });
 
-    const shortPassword = await errorOf(caller.auth.signUp({ email: 'cy@example.com', password: 'short' }));
+    const shortPassword = await errorOf(caller.auth.signUp({email: 'cy@example.com', password: 'short', captcha: await solvedCaptcha() }));
     expect(shortPassword.code).toBe('BAD_REQUEST');
     expect(localiseError(shortPassword, 'en').fieldErrors).toEqual({ password: 'Must be at least 10 characters.' });
 
-    const tooLong = await errorOf(caller.auth.signUp({ email: 'cy@example.com', password: 'x'.repeat(129) }));
+    const tooLong = await errorOf(caller.auth.signUp({email: 'cy@example.com', password: 'x'.repeat(129), captcha: await solvedCaptcha() }));
     expect(localiseError(tooLong, 'en').fieldErrors).toEqual({ password: 'Must be at most 128 characters.' });
 
     expect(await countUsers()).toBe(0);
@@ -143,9 +144,9 @@ describe('sign-up', () => {
   });
 
   it('answers a taken address exactly like a new one, creates nothing and mails the owner instead', async () => {
-    const first = await (await browser().call()).signUp({ email: 'dee@example.com', password: PASSWORD });
+    const first = await (await browser().call()).signUp({email: 'dee@example.com', password: PASSWORD, captcha: await solvedCaptcha() });
     const original = await userRow('dee@example.com');
-    const second = await (await browser().call()).signUp({ email: 'DEE@example.com', password: 'another password!!' });
+    const second = await (await browser().call()).signUp({email: 'DEE@example.com', password: 'another password!!', captcha: await solvedCaptcha() });
 
     expect(second).toEqual(first);
     expect(await countUsers()).toBe(1);
@@ -163,7 +164,7 @@ describe('sign-up', () => {
 describe('sign-in', () => {
   it('refuses an unverified account (after the password matched) and creates no session', async () => {
     const b = browser();
-    await (await b.call()).signUp({ email: 'eve@example.com', password: PASSWORD });
+    await (await b.call()).signUp({email: 'eve@example.com', password: PASSWORD, captcha: await solvedCaptcha() });
     const error = await errorOf((await b.call()).signIn({ email: 'eve@example.com', password: PASSWORD }));
     expect(error.code).toBe('FORBIDDEN');
     expect(localiseError(error, 'en')).toMatchObject({ appCode: 'FORBIDDEN', message: expect.stringContaining('confirm your email') });
@@ -241,7 +242,7 @@ describe('sign-in', () => {
 describe('email verification', () => {
   it('consumes the link once: verifies, signs in, and refuses a second use', async () => {
     const b = browser();
-    await (await b.call()).signUp({ email: 'kim@example.com', password: PASSWORD });
+    await (await b.call()).signUp({email: 'kim@example.com', password: PASSWORD, captcha: await solvedCaptcha() });
     const token = linkToken((await mailsTo('kim@example.com'))[0]?.text ?? '', 'verify-email');
     expect(await (await b.call()).inspectToken({ token, purpose: 'verify_email' })).toEqual({ status: 'valid' });
     // The token does not work for the other purpose.
@@ -262,7 +263,7 @@ describe('email verification', () => {
 
   it('refuses an expired link and leaves the account unverified', async () => {
     const b = browser();
-    await (await b.call()).signUp({ email: 'lea@example.com', password: PASSWORD });
+    await (await b.call()).signUp({email: 'lea@example.com', password: PASSWORD, captcha: await solvedCaptcha() });
     const token = linkToken((await mailsTo('lea@example.com'))[0]?.text ?? '', 'verify-email');
     await adminSql()`UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = ${hashToken(token)}`;
     expect(await (await b.call()).inspectToken({ token, purpose: 'verify_email' })).toEqual({ status: 'expired' });
@@ -272,7 +273,7 @@ describe('email verification', () => {
   });
 
   it('only lets one of two concurrent uses of a link win', async () => {
-    await (await browser().call()).signUp({ email: 'max@example.com', password: PASSWORD });
+    await (await browser().call()).signUp({email: 'max@example.com', password: PASSWORD, captcha: await solvedCaptcha() });
     const token = linkToken((await mailsTo('max@example.com'))[0]?.text ?? '', 'verify-email');
     const results = await Promise.allSettled([(await browser().call()).verifyEmail({ token }), (await browser().call()).verifyEmail({ token })]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -281,7 +282,7 @@ describe('email verification', () => {
 
   it('resends a link (superseding the old one) for unverified accounts only, answering the same always', async () => {
     const b = browser();
-    await (await b.call()).signUp({ email: 'ned@example.com', password: PASSWORD });
+    await (await b.call()).signUp({email: 'ned@example.com', password: PASSWORD, captcha: await solvedCaptcha() });
     const first = linkToken((await mailsTo('ned@example.com'))[0]?.text ?? '', 'verify-email');
     expect(await (await b.call()).resendVerification({ email: 'ned@example.com' })).toEqual({ ok: true });
     expect(await (await b.call()).resendVerification({ email: 'unknown@example.com' })).toEqual({ ok: true });
@@ -341,7 +342,7 @@ describe('password reset', () => {
   });
 
   it('verifies the address of an unverified account (the link proved the mailbox)', async () => {
-    await (await browser().call()).signUp({ email: 'pia@example.com', password: PASSWORD });
+    await (await browser().call()).signUp({email: 'pia@example.com', password: PASSWORD, captcha: await solvedCaptcha() });
     await (await browser().call()).requestPasswordReset({ email: 'pia@example.com' });
     const resetMail = (await mailsTo('pia@example.com')).find((m) => m.subject === 'Reset your Kanso password');
     await (await browser().call()).resetPassword({ token: linkToken(resetMail?.text ?? '', 'reset-password'), password: 'mailbox proven pw' });

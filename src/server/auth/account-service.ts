@@ -13,8 +13,12 @@
  *   and a password change revoke sessions (all of them / all but the current one).
  * - Mail is sent after the transaction commits (a failed send never leaves a half-written row; the
  *   user can ask for a new link). Logs carry user ids only, never addresses, passwords or tokens.
+ * - Lockout and CAPTCHA (AUTH-4, ./lockout.ts, ./captcha.ts): sign-up always needs a solved CAPTCHA;
+ *   sign-in needs one once the client address failed a few times; five wrong passwords lock the
+ *   address (known or not: the answers are the same) with an escalating cooldown, and the owner of a
+ *   known one gets one notice mail per lock with a one-time unlock link.
  * - Audit (SEC-4): sign-up, sign-in (and a failed one for an existing account), sign-out, email
- *   verified, password changed or reset and revoked sessions are appended to the user's own
+ *   verified, password changed or reset, revoked sessions, locks, unlocks and failed CAPTCHAs are appended to the user's own
  *   account chain (workspace null; one chain per user, ADR 0014) in the same transaction as the
  *   change, scoped to the user (row-level security admits account entries only for the user the
  *   transaction is scoped to).
@@ -31,6 +35,21 @@ import { sendMail, sendMailInBackground, type MailMessage } from '@/server/email
 import { emails } from '@/server/email/templates';
 import { env } from '@/server/platform/env';
 import { AppError } from '@/server/platform/errors';
+import { runInBackground } from '@/server/platform/background';
+import { logger } from '@/server/platform/logger';
+import { resetRateLimit } from '@/server/platform/rate-limit';
+import { verifyCaptcha, type CaptchaVerdict } from './captcha';
+import {
+  captchaAfterAddressFailures,
+  clearLockout,
+  cooldownMs,
+  LOCKOUT,
+  lockoutSubject,
+  recordAddressFailure,
+  recordFailedPassword,
+  signInGuard,
+  type ActiveLock,
+} from './lockout';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
 import { checkNewPassword } from './password-policy';
 import { postSignInPath, safeCallbackPath } from './redirect';
@@ -147,7 +166,13 @@ async function sendPasswordChangedMail(user: { email: string; locale: string }, 
  */
 export async function signUp(database: Database, input: SignUpInput, meta: RequestMeta): Promise<{ userId: string; created: boolean }> {
   // Rate-limited by the caller (policy sign-up-ip, src/server/platform/rate-limit-policies.ts).
-  // The policy first, before anything is read or written: it sees only what was typed, so a weak
+  // A solved CAPTCHA first: a refused one costs no hash, no read, no mail.
+  const verdict = await verifyCaptcha(database, input.captcha, meta);
+  if (verdict !== 'ok') {
+    logger.info({ verdict, requestId: meta.requestId ?? null }, 'auth.sign_up_captcha_refused');
+    throw captchaError(verdict);
+  }
+  // The password policy next, before anything is read or written: it sees only what was typed, so a weak
   // password is refused the same way (and as fast) whether or not the address is taken.
   await checkNewPassword(input.password, { email: input.email, name: input.name }, { field: 'password' });
   // Hash first in both branches so the answer takes as long for a taken address as for a new one.
@@ -202,34 +227,130 @@ export async function resendVerification(
 
 // ─── Sign-in / sign-out ────────────────────────────────────────────────────────────────────────
 
-/** Password sign-in: a new server-side session (the caller sets the cookie). */
+/** The refusal of a missing or failed CAPTCHA; the form then shows the widget and resubmits. */
+function captchaError(verdict: Exclude<CaptchaVerdict, 'ok'>): AppError {
+  const key = verdict === 'missing' ? 'auth.captchaRequired' : 'auth.captchaInvalid';
+  return new AppError('BAD_REQUEST', key, { details: { captchaRequired: true } });
+}
+
+/**
+ * The refusal while an address is locked: 429 with `Retry-After` and the RateLimit headers of the
+ * lock (the tRPC layer sends them for any refusal of this shape), in the caller's language.
+ */
+function lockedError(lock: ActiveLock, extra: Record<string, unknown> = {}): AppError {
+  return new AppError('TOO_MANY_REQUESTS', 'auth.accountLocked', {
+    params: { minutes: Math.max(1, Math.ceil(lock.retryAfter / 60)), seconds: lock.retryAfter },
+    details: {
+      retryAfter: lock.retryAfter,
+      rateLimit: { policy: 'account-lockout', limit: LOCKOUT.threshold, window: cooldownMs(lock.level) / 1000, remaining: 0 },
+      ...extra,
+    },
+  });
+}
+
+/** Mails the owner of a just-locked account a notice with a one-time unlock link (never fails the sign-in). */
+async function sendAccountLockedMail(database: Database, user: { id: string; email: string; locale: string }, lock: ActiveLock): Promise<void> {
+  try {
+    const locale = localeOf(user.locale);
+    const { token } = await database.transaction(async (tx) => {
+      await invalidateAuthTokens(tx, user.id, 'unlock_account');
+      return createAuthToken(tx, user.id, 'unlock_account');
+    });
+    const mail = await emails.accountLocked({
+      locale,
+      email: user.email,
+      minutes: Math.round(cooldownMs(lock.level) / 60_000),
+      lockedUntil: lock.lockedUntil,
+      unlockUrl: appUrl(`/${locale}/unlock`, { token }),
+      linkMinutes: AUTH_TOKEN_TTL_MS.unlock_account / 60_000,
+    });
+    await sendMail({ to: user.email, ...mail });
+  } catch (error) {
+    logger.error({ userId: user.id, err: error instanceof Error ? error.message : String(error) }, 'auth.account_locked_mail_failed');
+  }
+}
+
+/**
+ * Password sign-in: a new server-side session (the caller sets the cookie).
+ *
+ * Order: the lock (refused before any password is checked), the CAPTCHA when the address has failed
+ * `captchaAfterAddressFailures()` times, the password. A wrong password counts against the
+ * address's lock and the client address's CAPTCHA threshold, for known and unknown addresses alike.
+ */
 export async function signIn(database: Database, input: SignInInput, meta: RequestMeta): Promise<IssuedSession> {
   // Rate-limited by the caller (sign-in-ip / sign-in-account).
+  const subject = lockoutSubject(input.email);
   const user = await findUserByEmail(database, input.email);
+  const audit = (userId: string, action: AuditAction, data: Record<string, unknown>) =>
+    database.transaction((tx) => auditAccount(tx, userId, action, meta, data));
+
+  const guard = await signInGuard(database, subject, meta.ip);
+  if (guard.lock) throw lockedError(guard.lock);
+
+  if (guard.addressFailures >= captchaAfterAddressFailures()) {
+    const verdict = await verifyCaptcha(database, input.captcha, meta);
+    if (verdict !== 'ok') {
+      if (verdict !== 'missing' && user) await audit(user.id, 'auth.captcha_failed', { flow: 'sign_in', verdict });
+      throw captchaError(verdict);
+    }
+  }
+
   // A failure is recorded for an existing account only (an unknown address has no chain to own it).
-  const failed = (userId: string, reason: string) =>
-    database.transaction((tx) => auditAccount(tx, userId, 'auth.sign_in_failed', meta, { method: 'password', reason }));
+  const failed = async (reason: string): Promise<never> => {
+    const addressCount = await recordAddressFailure(database, meta.ip);
+    const outcome = await recordFailedPassword(database, subject, user?.id ?? null);
+    if (user) await audit(user.id, 'auth.sign_in_failed', { method: 'password', reason });
+    const captcha = addressCount >= captchaAfterAddressFailures() ? { captchaRequired: true } : {};
+    const lock = outcome.lock;
+    if (lock) {
+      if (outcome.newlyLocked && user) {
+        await audit(user.id, 'auth.account_locked', { level: lock.level, seconds: cooldownMs(lock.level) / 1000 });
+        // After the answer (ADR 0027): a locked known account answers as fast as an unknown one.
+        runInBackground(
+          () => sendAccountLockedMail(database, user, lock),
+          () => {},
+        );
+      }
+      throw lockedError(lock, captcha);
+    }
+    throw new AppError('UNAUTHORIZED', 'auth.invalidCredentials', { details: captcha });
+  };
   if (!user?.passwordHash) {
     await burnPasswordCheck(input.password);
-    if (user) await failed(user.id, 'no_password');
-    throw new AppError('UNAUTHORIZED', 'auth.invalidCredentials');
+    return failed('no_password');
   }
-  if (!(await verifyPassword(user.passwordHash, input.password))) {
-    await failed(user.id, 'wrong_password');
-    throw new AppError('UNAUTHORIZED', 'auth.invalidCredentials');
-  }
+  if (!(await verifyPassword(user.passwordHash, input.password))) return failed('wrong_password');
   // Strict: the password proved who they are, so saying "verify first" reveals nothing new.
   if (!user.emailVerified) {
-    await failed(user.id, 'email_not_verified');
+    await audit(user.id, 'auth.sign_in_failed', { method: 'password', reason: 'email_not_verified' });
     throw new AppError('FORBIDDEN', 'auth.emailNotVerified');
   }
-  // BEGIN, the session row, the user's scope, their account chain's head and the entry, COMMIT.
+  // BEGIN, forget the address's failures (if it had any), the session row, the user's scope, their account chain's head and the entry, COMMIT.
   const session = await database.transaction(async (tx) => {
+    if (guard.tracked) await clearLockout(tx, subject);
     const created = await createSession(tx, user.id, meta);
     await auditAccount(tx, user.id, 'auth.signed_in', meta, { method: 'password', sessionId: created.sessionId });
     return created;
   });
   return { userId: user.id, ...session, redirectTo: postSignInPath(input.callbackUrl, user.locale) };
+}
+
+/**
+ * Consumes an unlock link (AUTH-4): clears the address's lock and failures and forgets its
+ * `sign-in-account` rate-limit count, so the owner can sign in at once.
+ */
+export async function unlockAccount(database: Database, token: string, meta: AuditMeta = {}): Promise<{ userId: string }> {
+  const user = await database.transaction(async (tx) => {
+    const userId = await consumeAuthToken(tx, token, 'unlock_account');
+    if (!userId) throw new AppError('BAD_REQUEST', 'auth.linkInvalid');
+    const [row] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId));
+    if (!row) throw new AppError('BAD_REQUEST', 'auth.linkInvalid');
+    const cleared = await clearLockout(tx, lockoutSubject(row.email));
+    await auditAccount(tx, row.id, 'auth.account_unlocked', meta, { cleared });
+    return row;
+  });
+  await resetRateLimit('sign-in-account', user.email);
+  return { userId: user.id };
 }
 
 /**

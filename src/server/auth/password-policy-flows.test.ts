@@ -12,6 +12,7 @@ import { startFakeRangeApi, type FakeRangeApi } from '../../../test/support/hibp
 import { callerAs, errorOf, makeUser } from '../../../test/support/trpc';
 import { hashPassword } from './password';
 import { createAuthToken } from './tokens';
+import { solvedCaptcha } from '../../../test/support/captcha';
 
 const STRONG = 'violet harbour quietly sings';
 const CURRENT = 'the current passphrase 11';
@@ -41,8 +42,8 @@ describe('sign-up', () => {
     const before = await snapshot();
     const { caller } = await callerAs(null);
 
-    const fresh = await errorOf(caller.auth.signUp({ email: 'new@example.com', password: 'password123' }));
-    const taken = await errorOf(caller.auth.signUp({ email: 'taken@example.com', password: 'password123' }));
+    const fresh = await errorOf(caller.auth.signUp({email: 'new@example.com', password: 'password123', captcha: await solvedCaptcha() }));
+    const taken = await errorOf(caller.auth.signUp({email: 'taken@example.com', password: 'password123', captcha: await solvedCaptcha() }));
 
     for (const error of [fresh, taken]) {
       expect(error.code).toBe('BAD_REQUEST');
@@ -61,20 +62,20 @@ describe('sign-up', () => {
 
   it('refuses a password made of the address or "kanso", in the language of the request', async () => {
     const { caller } = await callerAs(null, { locale: 'de' });
-    const fromEmail = await errorOf(caller.auth.signUp({ email: 'ada.lovelace@example.com', password: 'ada.lovelace1815' }));
+    const fromEmail = await errorOf(caller.auth.signUp({email: 'ada.lovelace@example.com', password: 'ada.lovelace1815', captcha: await solvedCaptcha() }));
     expect(localiseError(fromEmail, 'de').fieldErrors).toEqual({
       password: 'Bauen Sie Ihr Passwort nicht aus Ihrer E-Mail-Adresse, Ihrem Namen oder „Kanso“.',
     });
-    const fromName = await errorOf(caller.auth.signUp({ email: 'x1@example.com', name: 'Grace Hopper', password: 'GraceHopper1906' }));
+    const fromName = await errorOf(caller.auth.signUp({email: 'x1@example.com', name: 'Grace Hopper', password: 'GraceHopper1906', captcha: await solvedCaptcha() }));
     expect(localiseError(fromName, 'en').fieldErrors).toEqual({ password: 'Don’t build your password from your email address, your name or “Kanso”.' });
-    const appName = await errorOf(caller.auth.signUp({ email: 'x2@example.com', password: 'kanso2026kanso' }));
+    const appName = await errorOf(caller.auth.signUp({email: 'x2@example.com', password: 'kanso2026kanso', captcha: await solvedCaptcha() }));
     expect(appName.cause).toMatchObject({ key: 'auth.passwordWeak.personal' });
     expect(await count('users')).toBe(0);
   });
 
   it('accepts a strong passphrase', async () => {
     const { caller } = await callerAs(null);
-    expect(await caller.auth.signUp({ email: 'ok@example.com', password: STRONG })).toEqual({ status: 'check_inbox', email: 'ok@example.com' });
+    expect(await caller.auth.signUp({email: 'ok@example.com', password: STRONG, captcha: await solvedCaptcha() })).toEqual({ status: 'check_inbox', email: 'ok@example.com' });
     expect(await count('users')).toBe(1);
   });
 });
@@ -161,12 +162,12 @@ describe('breached passwords (HIBP_ENABLED=true, a local range API)', () => {
     const breached = 'lantern orbit meadow 42';
     api.breach(breached, 1234);
     const { caller } = await callerAs(null);
-    const error = await errorOf(caller.auth.signUp({ email: 'hit@example.com', password: breached }));
+    const error = await errorOf(caller.auth.signUp({email: 'hit@example.com', password: breached, captcha: await solvedCaptcha() }));
     expect(localiseError(error, 'en').fieldErrors).toEqual({ password: 'This password has appeared in a data breach. Choose a different one.' });
     expect(await count('users')).toBe(0);
 
     api.status(500);
-    expect(await caller.auth.signUp({ email: 'open@example.com', password: breached })).toMatchObject({ status: 'check_inbox' });
+    expect(await caller.auth.signUp({email: 'open@example.com', password: breached, captcha: await solvedCaptcha() })).toMatchObject({ status: 'check_inbox' });
     expect(await count('users')).toBe(1);
   });
 });

@@ -23,6 +23,9 @@ const existingPasswordSchema = z.string().min(1).max(1024);
 
 const callbackUrlSchema = text().max(2048).optional();
 
+/** The CAPTCHA answer (AUTH-4): the ALTCHA widget's base64 payload or a Turnstile token. */
+export const captchaSchema = text().max(8192).optional();
+
 /** Raw tokens are 32 random bytes in base64url (43 characters). */
 export const tokenSchema = z.string().min(16).max(128).regex(/^[A-Za-z0-9_-]+$/);
 
@@ -36,6 +39,8 @@ export const signUpInput = z.object({
     .transform((v) => (v ? v : null)),
   /** Where to continue after the emailed confirmation link (e.g. back to an invitation). */
   callbackUrl: callbackUrlSchema,
+  /** Required on every sign-up. */
+  captcha: captchaSchema,
 });
 export type SignUpInput = z.infer<typeof signUpInput>;
 
@@ -43,6 +48,8 @@ export const signInInput = z.object({
   email: emailSchema,
   password: existingPasswordSchema,
   callbackUrl: callbackUrlSchema,
+  /** Required once the client address has failed a few sign-ins (the error says `captchaRequired`). */
+  captcha: captchaSchema,
 });
 export type SignInInput = z.infer<typeof signInInput>;
 
@@ -52,7 +59,9 @@ export const resendVerificationInput = z.object({ email: emailSchema, callbackUr
 
 export const verifyEmailInput = z.object({ token: tokenSchema, callbackUrl: callbackUrlSchema });
 
-export const inspectTokenInput = z.object({ token: text().max(256), purpose: z.enum(['verify_email', 'reset_password']) });
+export const inspectTokenInput = z.object({ token: text().max(256), purpose: z.enum(['verify_email', 'reset_password', 'unlock_account']) });
+
+export const unlockAccountInput = z.object({ token: tokenSchema });
 
 export const resetPasswordInput = z.object({ token: tokenSchema, password: newPasswordSchema });
 export type ResetPasswordInput = z.infer<typeof resetPasswordInput>;

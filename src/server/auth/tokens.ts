@@ -1,5 +1,5 @@
 /**
- * Single-use tokens of our own flows (email verification, password reset) in `auth_tokens`.
+ * Single-use tokens of our own flows (email verification, password reset, account unlock) in `auth_tokens`.
  *
  * The link carries a random 256-bit token; the row keeps only its SHA-256 hash, so a database
  * leak does not hand out working links. Consuming is one conditional UPDATE (unused, unexpired,
@@ -11,12 +11,13 @@ import type { Database, DbOrTx } from '@/server/db/client';
 import { authTokens } from '@/server/db/schema';
 import { hashToken } from './session';
 
-export type AuthTokenPurpose = 'verify_email' | 'reset_password';
+export type AuthTokenPurpose = 'verify_email' | 'reset_password' | 'unlock_account';
 
-/** Lifetimes: a verification link lasts a day, a reset link an hour. */
+/** Lifetimes: a verification link lasts a day, a reset link and an unlock link (AUTH-4) an hour. */
 export const AUTH_TOKEN_TTL_MS: Record<AuthTokenPurpose, number> = {
   verify_email: 24 * 60 * 60 * 1000,
   reset_password: 60 * 60 * 1000,
+  unlock_account: 60 * 60 * 1000,
 };
 
 export type AuthTokenStatus = 'valid' | 'expired' | 'used' | 'unknown';

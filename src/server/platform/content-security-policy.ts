@@ -34,6 +34,8 @@ export interface CspInput {
   errorReportingUrl?: string | undefined;
   /** Origins a sign-in form may end up at (OAuth providers' authorization pages). */
   formActionOrigins?: string[];
+  /** Origins allowed to be framed (Cloudflare Turnstile's challenge when its keys are set); none otherwise. */
+  frameOrigins?: string[];
   /** `upgrade-insecure-requests`: only when the app itself is served over HTTPS. */
   upgradeInsecureRequests: boolean;
 }
@@ -60,7 +62,7 @@ export function contentSecurityPolicy(input: CspInput): string {
     ['connect-src', "'self'", ...(realtime ? [realtime] : []), ...(originOf(input.errorReportingUrl) ? [originOf(input.errorReportingUrl)!] : [])],
     ['worker-src', "'self'", 'blob:'],
     ['manifest-src', "'self'"],
-    ['frame-src', "'none'"],
+    ['frame-src', ...(input.frameOrigins?.length ? input.frameOrigins : ["'none'"])],
     ['frame-ancestors', "'none'"],
     ['object-src', "'none'"],
     ['base-uri', "'none'"],
@@ -92,6 +94,7 @@ export function pagePolicy(nonce: string, production = process.env.NODE_ENV === 
     realtimeUrl: realtimePublicUrl(),
     errorReportingUrl: config.NEXT_PUBLIC_SENTRY_DSN,
     formActionOrigins: oauthFormActionOrigins(),
+    frameOrigins: config.TURNSTILE_SITE_KEY ? ['https://challenges.cloudflare.com'] : [],
     upgradeInsecureRequests: production && config.APP_URL.startsWith('https:'),
   });
 }

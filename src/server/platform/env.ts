@@ -50,6 +50,9 @@ export const envSchema = z
     HIBP_ENABLED: bool.default(false),
     /** Base URL of the Pwned Passwords range API (`GET {url}/range/{first 5 SHA-1 hex}`). */
     HIBP_API_URL: z.string().url().default('https://api.pwnedpasswords.com'),
+    /** AUTH-4: Cloudflare Turnstile replaces the self-hosted ALTCHA proof of work when both keys are set. */
+    TURNSTILE_SITE_KEY: z.string().min(1).optional(),
+    TURNSTILE_SECRET_KEY: z.string().min(1).optional(),
     /** SMTP transport (smtp://user:pass@host:port). Without it, mail goes to the dev mailbox. */
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
     MAIL_FROM: z.string().min(3).default('Kanso <no-reply@kanso.localhost>'),

@@ -16,9 +16,11 @@ import {
   signOut,
   signOutEverywhere,
   signUp,
+  unlockAccount,
   verifyEmail,
   type RequestMeta,
 } from '@/server/auth/account-service';
+import { captchaWidget } from '@/server/auth/captcha';
 import { enabledOAuthProviders, MAGIC_LINK_PROVIDER_ID } from '@/server/auth/providers';
 import {
   changePasswordInput,
@@ -28,6 +30,7 @@ import {
   resetPasswordInput,
   signInInput,
   signUpInput,
+  unlockAccountInput,
   verifyEmailInput,
 } from '@/server/auth/schemas';
 import { sessionCookieName } from '@/server/auth/session';
@@ -61,6 +64,24 @@ export const authRouter = router({
       oauth: enabledOAuthProviders().map(({ id, name }) => ({ id, name })),
       magicLink: { enabled: mailConfigured(), id: MAGIC_LINK_PROVIDER_ID },
     })),
+
+  /** Which CAPTCHA the forms show (AUTH-4): the self-hosted ALTCHA, or Turnstile when its keys are set. */
+  captchaWidget: publicProcedure
+    .input(z.void())
+    .output(z.discriminatedUnion('provider', [z.object({ provider: z.literal('altcha'), challengeUrl: z.string() }), z.object({ provider: z.literal('turnstile'), siteKey: z.string() })]))
+    .query(() => captchaWidget()),
+
+  /** Consumes the unlock link of a lock notice: the account can sign in again at once. */
+  unlockAccount: publicProcedure
+    .input(unlockAccountInput)
+    .output(okOutput)
+    .mutation(async ({ ctx, input }) => {
+      // Guessing unlock tokens: the address's budget for reset links.
+      await enforceRateLimits([{ policy: 'password-reset-ip', subject: ctx.ip }]);
+      const { userId } = await unlockAccount(ctx.db, input.token, auditMeta(ctx));
+      ctx.log.info({ userId }, 'auth.account_unlocked');
+      return { ok: true as const };
+    }),
 
   /** Always answers "check your inbox" (also for a taken address, whose owner gets a notice). */
   signUp: publicProcedure

@@ -10,6 +10,7 @@ import type { Role } from '@/lib/permissions';
 import { AppError } from '@/server/platform/errors';
 import { superSql } from '../../../../test/support/db';
 import { callerAs, errorOf, makeUser, makeWorkspace } from '../../../../test/support/trpc';
+import { solvedCaptcha } from '../../../../test/support/captcha';
 
 /** The service's AppError behind a tRPC error (its key and params). */
 function appErrorOf(error: TRPCError): AppError {
@@ -539,7 +540,7 @@ describe('invitation.inspect / accept', () => {
     const { token } = await invite(email, 'viewer');
     const invitePath = `/en/invite/${token}`;
     const { caller: visitor, jar } = await callerAs(null);
-    await visitor.auth.signUp({ email, password: 'a-long-enough-passphrase', callbackUrl: invitePath });
+    await visitor.auth.signUp({email, password: 'a-long-enough-passphrase', callbackUrl: invitePath, captcha: await solvedCaptcha() });
 
     const verify = (await mailsTo(email)).find((m) => m.text.includes('/verify-email'))!;
     const link = new URL(/http:\/\/localhost:3000\/en\/verify-email\?[^\s)]+/.exec(verify.text)![0]);
@@ -556,7 +557,7 @@ describe('invitation.inspect / accept', () => {
   it('keeps only a same-origin path as the callback of the confirmation link', async () => {
     const email = address('evil');
     const { caller } = await callerAs(null);
-    await caller.auth.signUp({ email, password: 'a-long-enough-passphrase', callbackUrl: '//evil.test/steal' });
+    await caller.auth.signUp({email, password: 'a-long-enough-passphrase', callbackUrl: '//evil.test/steal', captcha: await solvedCaptcha() });
     const verify = (await mailsTo(email)).at(-1)!;
     expect(verify.text).toContain('/verify-email?token=');
     expect(verify.text).not.toContain('callbackUrl');

@@ -4,3 +4,4 @@ export * from './mail';
 export * from './teams';
 export * from './boards';
 export * from './platform';
+export * from './lockouts';

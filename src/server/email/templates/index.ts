@@ -17,4 +17,5 @@ export const emails = {
   roleChanged: async (props: Props<'roleChanged'>) => (await renderers()).roleChanged(props),
   memberRemoved: async (props: Props<'memberRemoved'>) => (await renderers()).memberRemoved(props),
   invitation: async (props: Props<'invitation'>) => (await renderers()).invitation(props),
+  accountLocked: async (props: Props<'accountLocked'>) => (await renderers()).accountLocked(props),
 };

@@ -4,6 +4,7 @@
  */
 import { render } from '@react-email/render';
 import { createElement, type ReactElement } from 'react';
+import { AccountLocked, accountLockedSubject, type AccountLockedProps } from './account-locked';
 import { Invitation, invitationSubject, type InvitationProps } from './invitation';
 import { MagicLink, magicLinkSubject, type MagicLinkProps } from './magic-link';
 import { MemberRemoved, memberRemovedSubject, type MemberRemovedProps } from './member-removed';
@@ -33,4 +34,5 @@ export const renderers = {
   roleChanged: (props: RoleChangedProps) => renderMail(roleChangedSubject(props), createElement(RoleChanged, props)),
   memberRemoved: (props: MemberRemovedProps) => renderMail(memberRemovedSubject(props), createElement(MemberRemoved, props)),
   invitation: (props: InvitationProps) => renderMail(invitationSubject(props), createElement(Invitation, props)),
+  accountLocked: (props: AccountLockedProps) => renderMail(accountLockedSubject(props), createElement(AccountLocked, props)),
 };

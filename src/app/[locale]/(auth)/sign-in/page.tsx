@@ -34,7 +34,8 @@ export default async function SignInPage({ params, searchParams }: Props) {
   const callbackUrl = typeof query.callbackUrl === 'string' ? query.callbackUrl : undefined;
   const error = typeof query.error === 'string' ? query.error : undefined;
   if (await getSession()) redirect(continuePath(locale, callbackUrl));
-  const [t, providers] = await Promise.all([getTranslations('auth'), (await serverCaller()).auth.listProviders()]);
+  const caller = await serverCaller();
+  const [t, providers, captcha] = await Promise.all([getTranslations('auth'), caller.auth.listProviders(), caller.auth.captchaWidget()]);
 
   return (
     <AuthCard
@@ -57,7 +58,7 @@ export default async function SignInPage({ params, searchParams }: Props) {
           {isKnownError(error) ? t(`signIn.errors.${error}`) : t('signIn.errors.default')}
         </Alert>
       ) : null}
-      <SignInForm callbackUrl={callbackUrl} />
+      <SignInForm callbackUrl={callbackUrl} captcha={captcha} />
       {providers.magicLink.enabled || providers.oauth.length > 0 ? (
         <div className="flex items-center gap-3 text-xs uppercase text-muted-foreground" aria-hidden>
           <span className="h-px flex-1 bg-border" />

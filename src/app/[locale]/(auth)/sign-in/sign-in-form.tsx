@@ -1,19 +1,38 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
+import { TRPCClientError } from '@trpc/client';
 import { useTranslations } from 'next-intl';
 import { useRef, useState, type FormEvent } from 'react';
 import { FormField } from '@/components/ui/form-field';
 import { Link } from '@/i18n/navigation';
 import { useTRPC } from '@/lib/trpc/client';
+import { CaptchaField, type CaptchaFieldHandle, type CaptchaWidgetConfig } from '../_components/captcha-field';
 import { appCodeOf, formString, FormError, SubmitButton, useErrorMessage, useFocusFirstError } from '../_components/form-helpers';
 import { ResendVerificationForm } from '../_components/resend-verification-form';
 
-/** Email + password (our own procedure; the session cookie is set by the tRPC route). */
-export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
+type SignInValues = { email: string; password: string };
+
+/** Whether the server asked for a CAPTCHA (AUTH-4: the client address failed a few sign-ins). */
+function captchaRequiredBy(error: unknown): boolean {
+  return error instanceof TRPCClientError && (error.data as { captchaRequired?: boolean } | undefined)?.captchaRequired === true;
+}
+
+/**
+ * Email + password (our own procedure; the session cookie is set by the tRPC route). Once the server
+ * says a CAPTCHA is required, the form shows it; when it is solved, the same credentials go again
+ * with the answer (and every later try carries a fresh one).
+ */
+export function SignInForm({ callbackUrl, captcha }: { callbackUrl?: string; captcha: CaptchaWidgetConfig }) {
   const t = useTranslations('auth');
   const trpc = useTRPC();
   const formRef = useRef<HTMLFormElement>(null);
+  const captchaRef = useRef<CaptchaFieldHandle>(null);
   const [email, setEmail] = useState('');
+  const [captchaShown, setCaptchaShown] = useState(false);
+  const [answer, setAnswer] = useState<string | null>(null);
+  // Credentials refused for want of a CAPTCHA (or sent before it was solved): sent again once it is.
+  const waitingRef = useRef<SignInValues | null>(null);
+  const [waiting, setWaiting] = useState(false);
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
       // A full navigation: every server component must see the new session cookie.
@@ -25,12 +44,46 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   // Strict verification: the server refuses unverified accounts with FORBIDDEN (only after the password matched).
   const unverified = appCodeOf(signIn.error) === 'FORBIDDEN';
 
+  const send = (values: SignInValues, captchaAnswer: string | null) => {
+    setAnswer(null);
+    signIn.mutate(
+      { ...values, callbackUrl, captcha: captchaAnswer ?? undefined },
+      {
+        onError: (error) => {
+          const required = captchaRequiredBy(error);
+          if (captchaAnswer) captchaRef.current?.reset();
+          if (required) setCaptchaShown(true);
+          // Refused only for want of a CAPTCHA: try the same credentials again once it is solved.
+          if (required && !captchaAnswer && appCodeOf(error) === 'BAD_REQUEST') {
+            waitingRef.current = values;
+            setWaiting(true);
+          }
+        },
+      },
+    );
+  };
+  const onCaptcha = (value: string | null) => {
+    const values = waitingRef.current;
+    if (value && values) {
+      waitingRef.current = null;
+      setWaiting(false);
+      send(values, value);
+    } else {
+      setAnswer(value);
+    }
+  };
+
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const value = formString(form, 'email');
-    setEmail(value);
-    signIn.mutate({ email: value, password: formString(form, 'password'), callbackUrl });
+    const values = { email: formString(form, 'email'), password: formString(form, 'password') };
+    setEmail(values.email);
+    if (captchaShown && !answer) {
+      waitingRef.current = values;
+      setWaiting(true);
+      return;
+    }
+    send(values, captchaShown ? answer : null);
   };
 
   return (
@@ -44,7 +97,12 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
             {t('signIn.forgot')}
           </Link>
         </div>
-        <SubmitButton pending={signIn.isPending || signIn.isSuccess} label={t('signIn.submit')} pendingLabel={t('signIn.submitting')} />
+        {captchaShown ? <CaptchaField ref={captchaRef} config={captcha} onChange={onCaptcha} /> : null}
+        <SubmitButton
+          pending={signIn.isPending || signIn.isSuccess || waiting}
+          label={t('signIn.submit')}
+          pendingLabel={waiting ? t('captcha.verifying') : t('signIn.submitting')}
+        />
       </form>
       {unverified ? <ResendVerificationForm lockedEmail={email} callbackUrl={callbackUrl} /> : null}
     </div>

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { redirect } from 'next/navigation';
 import { Link } from '@/i18n/navigation';
-import { getSession } from '@/lib/trpc/server';
+import { getSession, serverCaller } from '@/lib/trpc/server';
 import { continuePath } from '@/server/auth/redirect';
 import { AuthCard } from '../_components/auth-card';
 import { SignUpForm } from './sign-up-form';
@@ -23,7 +23,7 @@ export default async function SignUpPage({ params, searchParams }: Props) {
   // `?email=` prefills the address (e.g. from an invitation); the server validates it as usual.
   const prefill = typeof email === 'string' && email.length <= 254 ? email : undefined;
   if (await getSession()) redirect(continuePath(locale, callback));
-  const t = await getTranslations('auth');
+  const [t, captcha] = await Promise.all([getTranslations('auth'), (await serverCaller()).auth.captchaWidget()]);
   return (
     <AuthCard
       title={t('signUp.title')}
@@ -37,7 +37,7 @@ export default async function SignUpPage({ params, searchParams }: Props) {
         </p>
       }
     >
-      <SignUpForm callbackUrl={callback} defaultEmail={prefill} />
+      <SignUpForm callbackUrl={callback} defaultEmail={prefill} captcha={captcha} />
     </AuthCard>
   );
 }

@@ -7,34 +7,62 @@ import { PasswordStrength, preloadPasswordStrength } from '@/components/ui/passw
 import { useRouter } from '@/i18n/navigation';
 import { PASSWORD_MAX, PASSWORD_MIN } from '@/lib/password-rules';
 import { useTRPC } from '@/lib/trpc/client';
+import { CaptchaField, type CaptchaFieldHandle, type CaptchaWidgetConfig } from '../_components/captcha-field';
 import { formString, FormError, SubmitButton, useErrorMessage, useFocusFirstError } from '../_components/form-helpers';
 
-/** `callbackUrl` travels into the confirmation mail, so the new user comes back to it (e.g. an invitation). */
-export function SignUpForm({ callbackUrl, defaultEmail }: { callbackUrl?: string; defaultEmail?: string }) {
+type SignUpValues = { email: string; password: string; name: string | undefined };
+
+/**
+ * `callbackUrl` travels into the confirmation mail, so the new user comes back to it (e.g. an invitation).
+ * Every sign-up carries a solved CAPTCHA (AUTH-4): the widget solves on its own while the form is
+ * filled in; a submit before it is done waits for it, and after a refusal a fresh one is solved.
+ */
+export function SignUpForm({ callbackUrl, defaultEmail, captcha }: { callbackUrl?: string; defaultEmail?: string; captcha: CaptchaWidgetConfig }) {
   const t = useTranslations('auth');
   const trpc = useTRPC();
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
+  const captchaRef = useRef<CaptchaFieldHandle>(null);
+  const [answer, setAnswer] = useState<string | null>(null);
+  // Values submitted before the CAPTCHA was solved: sent as soon as it is.
+  const waitingRef = useRef<SignUpValues | null>(null);
+  const [waiting, setWaiting] = useState(false);
   const signUp = useMutation(
     trpc.auth.signUp.mutationOptions({
       onSuccess: ({ email }) => router.push({ pathname: '/verify-email', query: callbackUrl ? { email, callbackUrl } : { email } }),
     }),
   );
+  const send = (values: SignUpValues, captchaAnswer: string) => {
+    setAnswer(null);
+    // The answer is spent either way: after a refusal, solve a new one for the next try.
+    signUp.mutate({ ...values, callbackUrl, captcha: captchaAnswer }, { onError: () => captchaRef.current?.reset() });
+  };
+  const onCaptcha = (value: string | null) => {
+    const values = waitingRef.current;
+    if (value && values) {
+      waitingRef.current = null;
+      setWaiting(false);
+      send(values, value);
+    } else {
+      setAnswer(value);
+    }
+  };
   const fieldErrors = useFocusFirstError(formRef, signUp.error);
   const message = useErrorMessage(signUp.error);
-  const pending = signUp.isPending || signUp.isSuccess;
+  const pending = signUp.isPending || signUp.isSuccess || waiting;
   // What the strength meter judges: the password and what it must not be made of.
   const [draft, setDraft] = useState({ email: defaultEmail ?? '', name: '', password: '' });
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    signUp.mutate({
-      email: formString(form, 'email'),
-      password: formString(form, 'password'),
-      name: formString(form, 'name') || undefined,
-      callbackUrl,
-    });
+    const values = { email: formString(form, 'email'), password: formString(form, 'password'), name: formString(form, 'name') || undefined };
+    if (answer) {
+      send(values, answer);
+    } else {
+      waitingRef.current = values;
+      setWaiting(true);
+    }
   };
 
   return (
@@ -66,7 +94,8 @@ export function SignUpForm({ callbackUrl, defaultEmail }: { callbackUrl?: string
         onFocus={() => void preloadPasswordStrength().catch(() => {})}
       />
       <PasswordStrength id="password-strength" password={draft.password} context={{ email: draft.email, name: draft.name }} fieldError={fieldErrors.password} />
-      <SubmitButton pending={pending} label={t('signUp.submit')} pendingLabel={t('signUp.submitting')} />
+      <CaptchaField ref={captchaRef} config={captcha} onChange={onCaptcha} />
+      <SubmitButton pending={pending} label={t('signUp.submit')} pendingLabel={waiting ? t('captcha.verifying') : t('signUp.submitting')} />
     </form>
   );
 }
