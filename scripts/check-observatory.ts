@@ -102,6 +102,16 @@ async function main(): Promise<void> {
       if (!test.pass && !excused) failed += 1;
       console.log(`  ${verdict.padEnd(12)} ${name.padEnd(34)} ${test.result}${!test.pass && excused ? ` — ${excused}` : ''}`);
     }
+    // What the proxy's matcher skips (static chunks, extension-matched 404s) carries the baseline too.
+    const html = await (await fetch(`http://localhost:${PORT}/en`)).text();
+    const chunk = /src="(\/_next\/static\/[^"]+\.js)"/.exec(html)?.[1];
+    for (const file of [chunk ?? '/_next/static/missing.js', '/robots.txt', '/favicon.ico']) {
+      const response = await fetch(`http://localhost:${PORT}${file}`);
+      await response.body?.cancel();
+      const ok = response.headers.get('x-content-type-options') === 'nosniff' && (response.headers.get('content-security-policy') ?? '').includes("frame-ancestors 'none'");
+      if (!ok) failed += 1;
+      console.log(`  ${ok ? 'pass' : 'FAIL'}         baseline headers on ${file} (${response.status})`);
+    }
     const findings = await evaluateCsp(result.csp);
     const names: Record<number, string> = { 10: 'HIGH', 20: 'SYNTAX', 30: 'MEDIUM', 40: 'HIGH_MAYBE', 45: 'STRICT_CSP', 50: 'MEDIUM_MAYBE', 60: 'INFO', 100: 'NONE' };
     log(`csp_evaluator on the served policy: ${findings.length} finding(s)`);
