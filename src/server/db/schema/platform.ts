@@ -5,7 +5,8 @@
  * ADR 0025) when no Redis is configured, so that every app instance on this database counts against
  * one budget. Keys are `<policy>:<hash of the subject>` — no address, email or user id in clear.
  * Not a tenant table (no workspace_id, no row-level security): limits are checked before a request
- * is known to belong to any workspace. Expired rows are pruned by the limiter itself.
+ * is known to belong to any workspace. Expired rows are pruned by the limiter itself. UNLOGGED
+ * (drizzle/0011): counters need no crash safety, and an unlogged upsert waits for no WAL flush.
  */
 import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
