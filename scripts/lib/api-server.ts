@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import { handleTrpcRequest } from '@/server/api/http';
+import { header } from '@/server/platform/client-ip';
 import { edgeRefusal, edgeRefusalBody, edgeRefusalMessage, edgeRequestId, edgeResponseHeaders, TRPC_BODY_LIMIT } from '@/server/platform/edge';
 import { env } from '@/server/platform/env';
 
@@ -19,13 +20,9 @@ export async function serveApi(req: IncomingMessage, res: ServerResponse): Promi
   const requestId = edgeRequestId(req.headers['x-request-id'] as string | undefined);
   req.headers['x-request-id'] = requestId;
   const url = new URL(req.url ?? '/', 'http://api.invalid');
-  const header = (name: string) => {
-    const value = req.headers[name];
-    return Array.isArray(value) ? value.join(',') : value;
-  };
-  const refusal = edgeRefusal({ method: req.method ?? 'GET', pathname: url.pathname, header }, env().APP_URL);
+  const refusal = edgeRefusal({ method: req.method ?? 'GET', pathname: url.pathname, header: (name) => header(req.headers, name) }, env().APP_URL);
   if (refusal) {
-    const body = edgeRefusalBody(refusal, url, edgeRefusalMessage(refusal, header('x-kanso-locale'), url.pathname), requestId);
+    const body = edgeRefusalBody(refusal, url, edgeRefusalMessage(refusal, header(req.headers, 'x-kanso-locale'), url.pathname), requestId);
     res.statusCode = refusal.status;
     for (const [name, value] of Object.entries(edgeResponseHeaders(requestId))) res.setHeader(name, value);
     res.setHeader('content-type', 'application/json');

@@ -5,31 +5,24 @@
  * gets 413 before it is read (the server's RSS stays flat), and a body of unknown length is cut at
  * the limit.
  */
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stampRequest } from '@/server/platform/client-ip';
 import { TRPC_BODY_LIMIT } from '@/server/platform/edge';
-import { serveApi } from '../../scripts/lib/api-server';
+import { startApiServer, type ApiServer } from '../support/api-http';
 import { testDb } from '../support/db';
 import { callerAs, makeUser } from '../support/trpc';
 
-let server: Server;
+let server: ApiServer;
 let port: number;
 let base: string;
 const APP_URL = 'http://localhost:3000';
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    stampRequest(req, 0);
-    void serveApi(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-  base = `http://127.0.0.1:${port}`;
+  server = await startApiServer();
+  ({ port, base } = server);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 async function signedIn(): Promise<{ cookie: string; userId: string }> {
   const user = await makeUser();

@@ -3,8 +3,6 @@
  * (tRPC caller, a fresh context per call) and over HTTP through the production web process's
  * direct API path for the 429 headers. Lock times are moved in the database, never waited for.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localiseError } from '@/server/api/errors';
@@ -17,8 +15,7 @@ import { backgroundMailsSettled } from '@/server/email/mailer';
 import { AppError } from '@/server/platform/errors';
 import { resetEnvCache } from '@/server/platform/env';
 import { rateLimitKey } from '@/server/platform/rate-limit';
-import { stampRequest } from '@/server/platform/client-ip';
-import { serveApi } from '../../scripts/lib/api-server';
+import { startApiServer, type ApiServer } from '../support/api-http';
 import { solvedCaptcha } from '../support/captcha';
 import { adminSql, resetTables, superSql, testDb } from '../support/db';
 import { cookieJar, createTestCaller, makeUser } from '../support/trpc';
@@ -183,17 +180,13 @@ describe('account lockout', () => {
   });
 
   describe('over HTTP', () => {
-    let server: Server;
+    let server: ApiServer;
     let base: string;
     beforeAll(async () => {
-      server = createServer((req, res) => {
-        stampRequest(req, 0);
-        void serveApi(req, res);
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      server = await startApiServer();
+      base = server.base;
     });
-    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    afterAll(() => server.close());
 
     it('a locked account answers 429 with Retry-After and the lock’s RateLimit headers', async () => {
       const user = await verifiedUser();

@@ -5,33 +5,26 @@
  * RateLimit and RateLimit-Policy headers and a localised message; a spoofed X-Forwarded-For changes
  * nothing; a batch counts per call, and account calls are refused in a batch.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCKOUT } from '@/server/auth/lockout';
 import { hashPassword } from '@/server/auth/password';
-import { stampRequest } from '@/server/platform/client-ip';
 import { rateLimitKey } from '@/server/platform/rate-limit';
 import { RATE_LIMIT_POLICIES } from '@/server/platform/rate-limit-policies';
-import { serveApi } from '../../scripts/lib/api-server';
 import { solvedCaptcha } from '../support/captcha';
+import { startApiServer, type ApiServer } from '../support/api-http';
 import { testDb } from '../support/db';
 import { callerAs, makeUser, makeWorkspace } from '../support/trpc';
 
-let server: Server;
+let server: ApiServer;
 let base: string;
 const PASSWORD = 'correct horse battery staple';
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    stampRequest(req, 0);
-    void serveApi(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startApiServer();
+  base = server.base;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 interface TrpcError {
   error: { message: string; data: { code: string; appCode: string; httpStatus: number; retryAfter?: number } };

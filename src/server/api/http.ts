@@ -10,6 +10,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
 import { createContext, isSecureRequest, parseCookies, type CookieJar } from '@/server/api/trpc';
 import { retryAfterOf } from '@/server/api/errors';
+import { callsOf } from '@/server/platform/edge';
 import { rateLimitHeaders, rateLimitRefusalOf, type RateLimitRefusal } from '@/server/platform/rate-limit';
 import { withRequestId } from '@/server/platform/request-context';
 
@@ -35,12 +36,6 @@ function cookieJar(req: Request, resHeaders: Headers, secure: boolean): CookieJa
 /** Calls one HTTP request may carry (the browser's batch link sends at most this many, src/lib/trpc/client.tsx). */
 export const MAX_BATCH_CALLS = 20;
 
-/** The number of calls an `/api/trpc/<path>,<path>…` URL names. */
-export function callsOf(url: string): number {
-  const { pathname } = new URL(url);
-  return pathname.slice(pathname.lastIndexOf('/') + 1).split(',').length;
-}
-
 /** Every call of the request (and every log line of it) carries the request id the edge set. */
 export const handleTrpcRequest = withRequestId((req: Request) =>
   fetchRequestHandler({
@@ -50,7 +45,7 @@ export const handleTrpcRequest = withRequestId((req: Request) =>
     maxBatchSize: MAX_BATCH_CALLS,
     createContext: ({ resHeaders }) => {
       const secure = isSecureRequest(req.headers, req.url);
-      return createContext({ headers: req.headers, cookies: cookieJar(req, resHeaders, secure), secure, calls: callsOf(req.url) });
+      return createContext({ headers: req.headers, cookies: cookieJar(req, resHeaders, secure), secure, calls: callsOf(new URL(req.url).pathname) });
     },
     // 503s and 429s say when to come back (RFC 9110 §10.2.3); a batch answers with the longest wait of its calls.
     responseMeta: ({ errors }) => {

@@ -66,6 +66,11 @@ export async function issueNoAuthToken(database: Database, purpose: AuthTokenPur
   });
 }
 
+/** The token of `purpose` that is unused and unexpired at `now`. */
+function usable(token: string, purpose: AuthTokenPurpose, now: Date) {
+  return and(eq(authTokens.tokenHash, hashToken(token)), eq(authTokens.purpose, purpose), isNull(authTokens.usedAt), gt(authTokens.expiresAt, now));
+}
+
 /**
  * Consumes a token atomically: returns its user id when it was unused, unexpired and of this
  * purpose (and marks it used), else null. Run it inside the transaction that acts on it.
@@ -79,14 +84,7 @@ export async function consumeAuthToken(
   const [row] = await database
     .update(authTokens)
     .set({ usedAt: now })
-    .where(
-      and(
-        eq(authTokens.tokenHash, hashToken(token)),
-        eq(authTokens.purpose, purpose),
-        isNull(authTokens.usedAt),
-        gt(authTokens.expiresAt, now),
-      ),
-    )
+    .where(usable(token, purpose, now))
     .returning({ userId: authTokens.userId });
   return row?.userId ?? null;
 }
@@ -122,13 +120,6 @@ export async function peekAuthTokenUser(
   const [row] = await database
     .select({ userId: authTokens.userId })
     .from(authTokens)
-    .where(
-      and(
-        eq(authTokens.tokenHash, hashToken(token)),
-        eq(authTokens.purpose, purpose),
-        isNull(authTokens.usedAt),
-        gt(authTokens.expiresAt, now),
-      ),
-    );
+    .where(usable(token, purpose, now));
   return row?.userId ?? null;
 }

@@ -52,7 +52,8 @@ export function clientAddress(socketAddress: string | null | undefined, forwarde
 
 type HeaderBag = Headers | Record<string, string | string[] | undefined>;
 
-function header(headers: HeaderBag, name: string): string | undefined {
+/** One header of a Fetch `Headers` or a Node request's header record (repeated values comma-joined). */
+export function header(headers: HeaderBag, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
   const value = headers[name];
   return Array.isArray(value) ? value.join(',') : value;

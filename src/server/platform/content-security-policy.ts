@@ -11,6 +11,7 @@
  * `API_CSP`: nothing may load from them.
  */
 import { realtimePublicUrl } from '@/server/realtime/public-url';
+import { originOf } from './edge';
 import { env } from './env';
 
 /** A fresh nonce: 128 random bits, base64. */
@@ -40,18 +41,10 @@ export interface CspInput {
   upgradeInsecureRequests: boolean;
 }
 
-function originOf(url: string | undefined): string | null {
-  if (!url) return null;
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
-}
 
 export function contentSecurityPolicy(input: CspInput): string {
   const nonce = `'nonce-${input.nonce}'`;
-  const realtime = originOf(input.realtimeUrl);
+  const connect = [originOf(input.realtimeUrl), originOf(input.errorReportingUrl)].filter((origin): origin is string => origin !== null);
   const directives: Array<[string, ...string[]]> = [
     ['default-src', "'self'"],
     ['script-src', "'self'", nonce, "'strict-dynamic'", ...(input.production ? [] : ["'unsafe-eval'"])],
@@ -59,7 +52,7 @@ export function contentSecurityPolicy(input: CspInput): string {
     ['style-src-attr', "'unsafe-inline'"],
     ['img-src', "'self'", 'data:', 'blob:'],
     ['font-src', "'self'", 'data:'],
-    ['connect-src', "'self'", ...(realtime ? [realtime] : []), ...(originOf(input.errorReportingUrl) ? [originOf(input.errorReportingUrl)!] : [])],
+    ['connect-src', "'self'", ...connect],
     ['worker-src', "'self'", 'blob:'],
     ['manifest-src', "'self'"],
     ['frame-src', ...(input.frameOrigins?.length ? input.frameOrigins : ["'none'"])],

@@ -44,11 +44,17 @@ export interface EdgeRefusal {
   key: string;
 }
 
+/** The number of calls an `/api/trpc/<path>,<path>…` path names (a tRPC batch). */
+export function callsOf(pathname: string): number {
+  return pathname.slice(pathname.lastIndexOf('/') + 1).split(',').length;
+}
+
 export function bodyLimitOf(pathname: string): number {
   return pathname.startsWith('/api/trpc/') ? TRPC_BODY_LIMIT : DEFAULT_BODY_LIMIT;
 }
 
-function originOf(value: string | null | undefined): string | null {
+/** A URL's origin; null for none, `null` (an opaque origin) or what does not parse. */
+export function originOf(value: string | null | undefined): string | null {
   if (!value || value === 'null') return null;
   try {
     return new URL(value).origin;
@@ -98,8 +104,7 @@ export function edgeRefusalBody(refusal: EdgeRefusal, request: { pathname: strin
   const data = { code: JSON_RPC_CODES[refusal.appCode].trpc, httpStatus: refusal.status, appCode: refusal.appCode, requestId };
   if (!request.pathname.startsWith('/api/trpc/')) return JSON.stringify({ error: { message, ...data } });
   const envelope = { error: { message, code: JSON_RPC_CODES[refusal.appCode].jsonRpc, data } };
-  const calls = request.pathname.slice(request.pathname.lastIndexOf('/') + 1).split(',').length;
-  return JSON.stringify(new URLSearchParams(request.search).has('batch') ? Array.from({ length: calls }, () => envelope) : envelope);
+  return JSON.stringify(new URLSearchParams(request.search).has('batch') ? Array.from({ length: callsOf(request.pathname) }, () => envelope) : envelope);
 }
 
 /** The refusal's message in the caller's language: the API's `x-kanso-locale`, else the path's locale. */
