@@ -7,6 +7,7 @@ import { FormField } from '@/components/ui/form-field';
 import { Link } from '@/i18n/navigation';
 import { useTRPC } from '@/lib/trpc/client';
 import { CaptchaField, type CaptchaFieldHandle, type CaptchaWidgetConfig } from '../_components/captcha-field';
+import { useCaptchaAnswer } from '../_components/use-captcha-answer';
 import { appCodeOf, formString, FormError, SubmitButton, useErrorMessage, useFocusFirstError } from '../_components/form-helpers';
 import { ResendVerificationForm } from '../_components/resend-verification-form';
 
@@ -29,10 +30,6 @@ export function SignInForm({ callbackUrl, captcha }: { callbackUrl?: string; cap
   const captchaRef = useRef<CaptchaFieldHandle>(null);
   const [email, setEmail] = useState('');
   const [captchaShown, setCaptchaShown] = useState(false);
-  const [answer, setAnswer] = useState<string | null>(null);
-  // Credentials refused for want of a CAPTCHA (or sent before it was solved): sent again once it is.
-  const waitingRef = useRef<SignInValues | null>(null);
-  const [waiting, setWaiting] = useState(false);
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
       // A full navigation: every server component must see the new session cookie.
@@ -44,33 +41,22 @@ export function SignInForm({ callbackUrl, captcha }: { callbackUrl?: string; cap
   // Strict verification: the server refuses unverified accounts with FORBIDDEN (only after the password matched).
   const unverified = appCodeOf(signIn.error) === 'FORBIDDEN';
 
-  const send = (values: SignInValues, captchaAnswer: string | null) => {
-    setAnswer(null);
+  // Credentials refused for want of a CAPTCHA (or sent before it was solved): sent again once it is.
+  const captchaAnswer = useCaptchaAnswer<SignInValues>();
+  const waiting = captchaAnswer.waiting;
+  const send = (values: SignInValues, answer: string | null) => {
     signIn.mutate(
-      { ...values, callbackUrl, captcha: captchaAnswer ?? undefined },
+      { ...values, callbackUrl, captcha: answer ?? undefined },
       {
         onError: (error) => {
           const required = captchaRequiredBy(error);
-          if (captchaAnswer) captchaRef.current?.reset();
+          if (answer) captchaRef.current?.reset();
           if (required) setCaptchaShown(true);
           // Refused only for want of a CAPTCHA: try the same credentials again once it is solved.
-          if (required && !captchaAnswer && appCodeOf(error) === 'BAD_REQUEST') {
-            waitingRef.current = values;
-            setWaiting(true);
-          }
+          if (required && !answer && appCodeOf(error) === 'BAD_REQUEST') captchaAnswer.submit(values, send);
         },
       },
     );
-  };
-  const onCaptcha = (value: string | null) => {
-    const values = waitingRef.current;
-    if (value && values) {
-      waitingRef.current = null;
-      setWaiting(false);
-      send(values, value);
-    } else {
-      setAnswer(value);
-    }
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -78,12 +64,8 @@ export function SignInForm({ callbackUrl, captcha }: { callbackUrl?: string; cap
     const form = event.currentTarget;
     const values = { email: formString(form, 'email'), password: formString(form, 'password') };
     setEmail(values.email);
-    if (captchaShown && !answer) {
-      waitingRef.current = values;
-      setWaiting(true);
-      return;
-    }
-    send(values, captchaShown ? answer : null);
+    if (captchaShown) captchaAnswer.submit(values, send);
+    else send(values, null);
   };
 
   return (
@@ -97,7 +79,7 @@ export function SignInForm({ callbackUrl, captcha }: { callbackUrl?: string; cap
             {t('signIn.forgot')}
           </Link>
         </div>
-        {captchaShown ? <CaptchaField ref={captchaRef} config={captcha} onChange={onCaptcha} /> : null}
+        {captchaShown ? <CaptchaField ref={captchaRef} config={captcha} onChange={captchaAnswer.onChange} /> : null}
         <SubmitButton
           pending={signIn.isPending || signIn.isSuccess || waiting}
           label={t('signIn.submit')}

@@ -8,6 +8,7 @@ import { useRouter } from '@/i18n/navigation';
 import { PASSWORD_MAX, PASSWORD_MIN } from '@/lib/password-rules';
 import { useTRPC } from '@/lib/trpc/client';
 import { CaptchaField, type CaptchaFieldHandle, type CaptchaWidgetConfig } from '../_components/captcha-field';
+import { useCaptchaAnswer } from '../_components/use-captcha-answer';
 import { formString, FormError, SubmitButton, useErrorMessage, useFocusFirstError } from '../_components/form-helpers';
 
 type SignUpValues = { email: string; password: string; name: string | undefined };
@@ -23,30 +24,18 @@ export function SignUpForm({ callbackUrl, defaultEmail, captcha }: { callbackUrl
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
   const captchaRef = useRef<CaptchaFieldHandle>(null);
-  const [answer, setAnswer] = useState<string | null>(null);
-  // Values submitted before the CAPTCHA was solved: sent as soon as it is.
-  const waitingRef = useRef<SignUpValues | null>(null);
-  const [waiting, setWaiting] = useState(false);
   const signUp = useMutation(
     trpc.auth.signUp.mutationOptions({
       onSuccess: ({ email }) => router.push({ pathname: '/verify-email', query: callbackUrl ? { email, callbackUrl } : { email } }),
     }),
   );
-  const send = (values: SignUpValues, captchaAnswer: string) => {
-    setAnswer(null);
+  // Values submitted before the CAPTCHA was solved are sent as soon as it is.
+  const captchaAnswer = useCaptchaAnswer<SignUpValues>();
+  const send = (values: SignUpValues, answer: string) => {
     // The answer is spent either way: after a refusal, solve a new one for the next try.
-    signUp.mutate({ ...values, callbackUrl, captcha: captchaAnswer }, { onError: () => captchaRef.current?.reset() });
+    signUp.mutate({ ...values, callbackUrl, captcha: answer }, { onError: () => captchaRef.current?.reset() });
   };
-  const onCaptcha = (value: string | null) => {
-    const values = waitingRef.current;
-    if (value && values) {
-      waitingRef.current = null;
-      setWaiting(false);
-      send(values, value);
-    } else {
-      setAnswer(value);
-    }
-  };
+  const waiting = captchaAnswer.waiting;
   const fieldErrors = useFocusFirstError(formRef, signUp.error);
   const message = useErrorMessage(signUp.error);
   const pending = signUp.isPending || signUp.isSuccess || waiting;
@@ -57,12 +46,7 @@ export function SignUpForm({ callbackUrl, defaultEmail, captcha }: { callbackUrl
     event.preventDefault();
     const form = event.currentTarget;
     const values = { email: formString(form, 'email'), password: formString(form, 'password'), name: formString(form, 'name') || undefined };
-    if (answer) {
-      send(values, answer);
-    } else {
-      waitingRef.current = values;
-      setWaiting(true);
-    }
+    captchaAnswer.submit(values, send);
   };
 
   return (
@@ -94,7 +78,7 @@ export function SignUpForm({ callbackUrl, defaultEmail, captcha }: { callbackUrl
         onFocus={() => void preloadPasswordStrength().catch(() => {})}
       />
       <PasswordStrength id="password-strength" password={draft.password} context={{ email: draft.email, name: draft.name }} fieldError={fieldErrors.password} />
-      <CaptchaField ref={captchaRef} config={captcha} onChange={onCaptcha} />
+      <CaptchaField ref={captchaRef} config={captcha} onChange={captchaAnswer.onChange} />
       <SubmitButton pending={pending} label={t('signUp.submit')} pendingLabel={waiting ? t('captcha.verifying') : t('signUp.submitting')} />
     </form>
   );
