@@ -5,8 +5,8 @@
  *      its lock file (a second launcher refuses; db:* commands use this cluster and leave it up);
  *   2. migrations, then (dev only) the idempotent demo seed;
  *   3. the children, each in its own process group: the web server (`next dev`, or the draining
- *      production server scripts/web-server.ts) and the realtime sidecar; the job worker joins
- *      when it lands.
+ *      production server scripts/web-server.ts), the realtime sidecar and the job worker
+ *      (worker/job-worker.ts).
  *
  * Everything runs under scripts/lib/supervisor.ts: a crashed child (or PostgreSQL) is restarted
  * with backoff while the others keep serving; a crash loop stops the launcher with exit code 1
@@ -23,7 +23,7 @@ import { acquireLock, describeOwner, type Acquired } from './lib/cluster-lock';
 import { DATA_DIR, DATABASE_NAME, devAuthSecret, embeddedPort, loadDotEnv, stopStaleOwnerLeftovers } from './lib/database-urls';
 import { clusterUrls, embeddedPostgresService } from './lib/embedded-postgres';
 import { shutdownGraceMs } from './lib/shutdown';
-import { SIDECAR_ENTRY, SIDECAR_NODE_OPTIONS } from './lib/sidecar-command';
+import { SIDECAR_ENTRY, SIDECAR_NODE_OPTIONS, WORKER_ENTRY, WORKER_NODE_OPTIONS } from './lib/sidecar-command';
 import { spawnProcess, Supervisor, waitForHttp, type ServiceSpec } from './lib/supervisor';
 import { migrateDatabase } from '../src/server/db/migrate';
 
@@ -36,7 +36,7 @@ const fail = (line: string) => console.error(`[kanso] ${line}`);
 const STOP_ORDER = [['web'], ['realtime', 'worker'], ['PostgreSQL']];
 const EXIT_WITH_PARENT = ['--import', './scripts/lib/exit-with-parent.mjs'];
 /** Which children to run: all by default; the launcher's own tests run a subset (e.g. `realtime`). */
-const SELECTED = new Set((process.env.KANSO_LAUNCH_SERVICES ?? 'web,realtime').split(',').map((s) => s.trim()).filter(Boolean));
+const SELECTED = new Set((process.env.KANSO_LAUNCH_SERVICES ?? 'web,realtime,worker').split(',').map((s) => s.trim()).filter(Boolean));
 
 interface ChildSpec {
   name: string;
@@ -52,6 +52,8 @@ function childSpecs(port: number): ChildSpec[] {
   const probeHost = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const realtimeHost = process.env.REALTIME_HOST ?? '127.0.0.1';
   const realtimePort = process.env.REALTIME_PORT ?? '3001';
+  const workerHost = process.env.WORKER_HOST ?? '127.0.0.1';
+  const workerPort = process.env.WORKER_PORT ?? '3002';
   const specs: ChildSpec[] = [
     {
       name: 'web',
@@ -70,7 +72,13 @@ function childSpecs(port: number): ChildSpec[] {
       healthUrl: `http://${realtimeHost === '0.0.0.0' ? '127.0.0.1' : realtimeHost}:${realtimePort}/health`,
       stopGraceMs: 15_000,
     },
-    // The job worker joins here when it lands (name 'worker', stopped together with the sidecar).
+    {
+      name: 'worker',
+      args: [...WORKER_NODE_OPTIONS, ...EXIT_WITH_PARENT, ...WORKER_ENTRY],
+      healthUrl: `http://${workerHost === '0.0.0.0' ? '127.0.0.1' : workerHost}:${workerPort}/health`,
+      // Running jobs get JOBS_SHUTDOWN_GRACE_MS (8 s) to finish; past that and 7 s more it is killed.
+      stopGraceMs: Number(process.env.JOBS_SHUTDOWN_GRACE_MS ?? 8_000) + 7_000,
+    },
   ];
   return specs.filter((s) => SELECTED.has(s.name));
 }
@@ -239,7 +247,8 @@ async function main(): Promise<void> {
     if (SELECTED.has('realtime')) {
       log(`realtime sidecar on ws://${process.env.REALTIME_HOST ?? '127.0.0.1'}:${process.env.REALTIME_PORT ?? '3001'} (GET /health)`);
     }
-    log(`ready (launcher pid ${process.pid}; Ctrl+C or SIGTERM stops web → realtime → PostgreSQL)`);
+    if (SELECTED.has('worker')) log(`job worker on http://${process.env.WORKER_HOST ?? '127.0.0.1'}:${process.env.WORKER_PORT ?? '3002'}/health`);
+    log(`ready (launcher pid ${process.pid}; Ctrl+C or SIGTERM stops web → realtime and worker → PostgreSQL)`);
   } catch (error) {
     if (stopping) return;
     fail(error instanceof Error ? error.message : String(error));

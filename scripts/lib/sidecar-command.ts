@@ -7,3 +7,7 @@
  */
 export const SIDECAR_NODE_OPTIONS = ['--conditions=react-server', '--min-semi-space-size=16'];
 export const SIDECAR_ENTRY = ['--import', 'tsx', 'sidecar/realtime-sidecar.ts'];
+
+/** The job worker (worker/job-worker.ts) runs with the same server-only condition; default heap settings. */
+export const WORKER_NODE_OPTIONS = ['--conditions=react-server'];
+export const WORKER_ENTRY = ['--import', 'tsx', 'worker/job-worker.ts'];

@@ -33,5 +33,8 @@ export const AUDIT_ACTIONS = [
   'invite_link.used',
   // exports
   'audit.exported',
+  // operations (the operations chain: operators through the CLI, no workspace)
+  'jobs.dead_letter_retried',
+  'jobs.dead_letters_purged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

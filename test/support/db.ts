@@ -77,6 +77,8 @@ export async function resetTables(): Promise<void> {
     SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'`;
   if (tables.length === 0) return;
   await sql.unsafe(`TRUNCATE ${tables.map((t) => `public.${t.name}`).join(', ')} RESTART IDENTITY CASCADE`);
+  // The job queue's jobs too (its tasks and queues are looked up by name and may stay).
+  await sql.unsafe('DELETE FROM graphile_worker._private_jobs');
 }
 
 /** A short-lived superuser connection to the `postgres` database. */

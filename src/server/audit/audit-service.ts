@@ -25,11 +25,19 @@ export interface AuditEntryInput {
   data?: Record<string, unknown>;
   ip?: string | null;
   requestId?: string | null;
+  /** An explicit chain (only OPERATIONS_CHAIN_ID: operators' actions, no workspace, no actor). */
+  chainId?: typeof OPERATIONS_CHAIN_ID;
 }
 
+/**
+ * The operations chain: what operators do through the CLI (dead-letter retries and purges…), with
+ * no workspace and no acting user. Written in the system scope (withSystem; policy in drizzle/0012).
+ */
+export const OPERATIONS_CHAIN_ID = '00000000-0000-0000-0000-000000000001';
+
 /** The chain an entry belongs to: its workspace's, or for an account event its actor's. */
-export function auditChainOf(entry: Pick<AuditEntryInput, 'workspaceId' | 'actorId'>): string {
-  const chainId = entry.workspaceId ?? entry.actorId;
+export function auditChainOf(entry: Pick<AuditEntryInput, 'workspaceId' | 'actorId' | 'chainId'>): string {
+  const chainId = entry.chainId ?? entry.workspaceId ?? entry.actorId;
   if (!chainId) throw new Error('an account audit entry needs its actor: it is appended to their chain');
   return chainId;
 }
@@ -49,7 +57,7 @@ export const CHAIN_OPENED_ACTION = 'audit.chain_opened';
 export async function recordAudit(tx: Tx, entry: AuditEntryInput): Promise<void> {
   const chainId = auditChainOf(entry);
   const seq = await appendToChain(tx, chainId, entry);
-  if (entry.workspaceId === null && seq === 1) {
+  if (entry.workspaceId === null && !entry.chainId && seq === 1) {
     await appendToChain(tx, ACCOUNT_CHAINS_REGISTRY_ID, {
       workspaceId: null,
       actorId: null,

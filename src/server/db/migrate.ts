@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import { Logger, runMigrations } from 'graphile-worker';
 import postgres from 'postgres';
 import journal from '../../../drizzle/meta/_journal.json';
 
@@ -22,6 +23,8 @@ export async function migrateDatabase(adminUrl: string, appUrl: string): Promise
     // migrator does not lock, and two runs would both apply the same migration. One connection
     // (max: 1), so the session lock covers the migrator's transaction.
     await client`SELECT pg_advisory_lock(hashtext('kanso:migrate'))`;
+    // The job queue's schema first (ADR 0029): drizzle's migrations reference graphile_worker.
+    await migrateJobQueue(adminUrl);
     await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
     const appRole = decodeURIComponent(new URL(appUrl).username);
     const [{ current } = { current: '' }] = await client<{ current: string }[]>`SELECT current_user AS current`;
@@ -29,6 +32,14 @@ export async function migrateDatabase(adminUrl: string, appUrl: string): Promise
   } finally {
     await client.end();
   }
+}
+
+/** graphile-worker's own migrations of its `graphile_worker` schema (idempotent; quiet). */
+async function migrateJobQueue(adminUrl: string): Promise<void> {
+  const quiet = new Logger(() => (level: string, message: string) => {
+    if (level === 'error') console.error(`[graphile-worker] ${message}`);
+  });
+  await runMigrations({ connectionString: adminUrl, maxPoolSize: 1, logger: quiet });
 }
 
 /** Tables the app may only read and append to (SEC-4, the COLLAB-3 outbox): no UPDATE, DELETE or TRUNCATE. */
@@ -43,6 +54,22 @@ async function grantAppRole(sql: postgres.Sql, role: string): Promise<void> {
     GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r};
     GRANT USAGE ON SCHEMA drizzle TO ${r};
     GRANT SELECT ON drizzle.__drizzle_migrations TO ${r};
+    GRANT USAGE ON SCHEMA graphile_worker TO ${r};
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ${r};
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO ${r};
+    GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO ${r};
+    -- graphile-worker turns row-level security on for its private tables (no policy: only their
+    -- owner may touch them); the app role enqueues and works jobs, so it gets a policy of its own.
+    DO $$
+    DECLARE t record;
+    BEGIN
+      FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'graphile_worker' AND c.relkind = 'r' AND c.relrowsecurity LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE schemaname = 'graphile_worker' AND tablename = t.relname AND policyname = 'kanso_app') THEN
+          EXECUTE format('CREATE POLICY kanso_app ON graphile_worker.%I FOR ALL TO ${r} USING (true) WITH CHECK (true)', t.relname);
+        END IF;
+      END LOOP;
+    END $$;
     ${APPEND_ONLY_TABLES.map((t) => `REVOKE UPDATE, DELETE, TRUNCATE ON ${t} FROM ${r};`).join('\n    ')}
   `);
 }

@@ -37,6 +37,25 @@ const setTenantSettings = statement<{ workspaceId: string; userId: string }>(
   () => sql`SELECT set_config('app.workspace_id', ${sql.placeholder('workspaceId')}, true), set_config('app.user_id', ${sql.placeholder('userId')}, true)`,
 );
 
+/**
+ * Runs `fn` in a transaction in the worker's system scope (ADR 0030): `app.system = 'on'` lets it
+ * read every workspace's outbox events (the relay, the retention), and the tables of the worker's
+ * consumers that grant it (`app_is_system()` policies); with `workspaceId`, it also acts in that
+ * workspace as tenant code does. Only background work (src/server/jobs, consumers) uses it; never
+ * a request path.
+ */
+export function withSystem<T>(database: DbOrTx, workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return database.transaction(async (tx) => {
+    await setSystemSettings(tx, { workspaceId: workspaceId ?? '' });
+    return fn(tx);
+  });
+}
+
+const setSystemSettings = statement<{ workspaceId: string }>(
+  () =>
+    sql`SELECT set_config('app.system', 'on', true), set_config('app.workspace_id', ${sql.placeholder('workspaceId')}, true), set_config('app.user_id', '', true)`,
+);
+
 /** A membership as a workspace procedure sees it. */
 export interface WorkspaceEntry {
   id: string;

@@ -80,6 +80,17 @@ export const envSchema = z
     REALTIME_PRESENCE_FLUSH_MS: z.coerce.number().int().min(10).max(10_000).default(100),
     /** WebSocket URL browsers use to reach the sidecar (behind a proxy: wss://…); default ws://localhost:REALTIME_PORT. */
     NEXT_PUBLIC_REALTIME_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
+    /** The job worker's health endpoint (GET /health), loopback by default (worker/job-worker.ts). */
+    WORKER_HOST: z.string().default('127.0.0.1'),
+    WORKER_PORT: z.coerce.number().int().min(1).max(65535).default(3002),
+    /** Jobs one worker process runs at once. */
+    JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+    /** A job locked by a worker without a heartbeat for this long is released to another (the lease). */
+    JOBS_LEASE_SECONDS: z.coerce.number().int().min(2).max(86_400).default(30),
+    /** On SIGTERM, running jobs get this long to finish before they are aborted and released. */
+    JOBS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
+    /** Outbox events older than this (and relayed to every consumer) are pruned. */
+    OUTBOX_RETENTION_DAYS: z.coerce.number().min(0.0001).max(3650).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SENTRY_DSN: optionalUrl,
     NEXT_PUBLIC_SENTRY_DSN: optionalUrl,

@@ -5,3 +5,4 @@ export * from './teams';
 export * from './boards';
 export * from './platform';
 export * from './lockouts';
+export * from './jobs';

@@ -1,0 +1,35 @@
+/**
+ * Every task the worker runs and every schedule it keeps (JOBS-1; docs/jobs.md). A domain adds its
+ * task here (declared with `defineTask` next to the code it serves) and, when it consumes the
+ * outbox, registers its consumer in `registerConsumers` below.
+ *
+ * Schedules are graphile-worker crontab lines (UTC); a schedule missed while no worker ran is not
+ * caught up (backfill 0) — each of these jobs does everything pending when it runs.
+ */
+import type { TaskDefinition, TaskName } from '@/server/platform/jobs';
+import { cleanupExpiredTask, pruneOutboxTask } from './maintenance-tasks';
+import { reconcileTask } from './reconcile-task';
+import { probeTask } from './probe-task';
+import { relayTask, sweepTask } from '@/server/outbox/outbox-relay';
+
+/** Registers the outbox consumers (called once by the worker before it starts, and by tests). */
+export function registerConsumers(): void {
+  // Each domain's consumer: registerOutboxConsumer(webhookConsumer), … (see outbox-consumers.ts).
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const TASKS: ReadonlyArray<TaskDefinition<any>> = [relayTask, sweepTask, pruneOutboxTask, cleanupExpiredTask, reconcileTask, probeTask];
+
+export interface Schedule {
+  task: TaskName;
+  /** crontab: minute hour day-of-month month day-of-week (UTC). */
+  cron: string;
+}
+
+export const SCHEDULES: readonly Schedule[] = [
+  // Events written while no worker was listening (and a safety net for lost NOTIFYs).
+  { task: 'outbox.sweep', cron: '* * * * *' },
+  { task: 'jobs.reconcile', cron: '*/5 * * * *' },
+  { task: 'outbox.prune', cron: '17 * * * *' },
+  { task: 'cleanup.expired', cron: '41 3 * * *' },
+];
