@@ -15,6 +15,8 @@ export const MAIL_HTTP_PORT = port('E2E_MAIL_HTTP_PORT', 2580);
 export const OIDC_PORT = port('E2E_OIDC_PORT', 9400);
 /** The realtime sidecar (started by `npm start` next to the app); its default 3001 is a dev stack's. */
 export const REALTIME_PORT = port('E2E_REALTIME_PORT', 3201);
+/** The job worker's health endpoint (started by `npm start` too); its default 3002 is a dev stack's. */
+export const WORKER_PORT = port('E2E_WORKER_PORT', 3202);
 
 /** The origin the browser uses; the app's APP_URL must be exactly this (mail links, OAuth callbacks). */
 export const APP_URL = `http://localhost:${APP_PORT}`;
@@ -50,6 +52,7 @@ export const APP_ENV: Record<string, string> = {
   DATABASE_ADMIN_URL: '',
   EMBEDDED_PG_PORT: String(PG_PORT),
   REALTIME_PORT: String(REALTIME_PORT),
+  WORKER_PORT: String(WORKER_PORT),
   DEV_MAILBOX: 'false',
   LOG_LEVEL: 'warn',
   // The suite signs up and signs in dozens of accounts from one address within minutes (and retries

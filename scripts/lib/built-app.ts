@@ -77,6 +77,7 @@ export async function startBuiltApp(options: BuiltAppOptions): Promise<BuiltApp>
     DATABASE_ADMIN_URL: '',
     EMBEDDED_PG_PORT: String(options.pgPort),
     REALTIME_PORT: String(options.realtimePort),
+    WORKER_PORT: String(options.realtimePort + 100),
     KANSO_HOST: '127.0.0.1',
     DEV_MAILBOX: 'false',
     LOG_LEVEL: 'warn',

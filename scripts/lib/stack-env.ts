@@ -8,6 +8,8 @@ export interface StackEnvOptions {
   port: number;
   realtimePort: number;
   pgPort: number;
+  /** The job worker's health port (default realtimePort + 100). */
+  workerPort?: number;
   /** A fixed, harness-only secret (≥ 32 characters). */
   authSecret: string;
   /** Who the harness is, in MAIL_FROM (no mail is sent). */
@@ -41,6 +43,8 @@ export function stackEnv(options: StackEnvOptions): NodeJS.ProcessEnv {
     EMBEDDED_PG_PORT: String(options.pgPort),
     REALTIME_PORT: String(options.realtimePort),
     REALTIME_HOST: '127.0.0.1',
+    WORKER_PORT: String(options.workerPort ?? options.realtimePort + 100),
+    WORKER_HOST: '127.0.0.1',
     NEXT_PUBLIC_REALTIME_URL: `ws://127.0.0.1:${options.realtimePort}`,
     DEV_MAILBOX: 'false',
     LOG_LEVEL: 'warn',
