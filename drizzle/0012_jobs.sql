@@ -1,3 +1,18 @@
+CREATE TABLE "mail_messages" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"kind" text NOT NULL,
+	"to" text NOT NULL,
+	"subject" text NOT NULL,
+	"html" text,
+	"text" text,
+	"state" text DEFAULT 'queued' NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"message_id" text,
+	"last_error" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "dead_jobs" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"job_id" bigint NOT NULL,
@@ -57,6 +72,7 @@ CREATE TABLE "outbox_retention" (
 	"pruned_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE INDEX "mail_messages_state_idx" ON "mail_messages" USING btree ("state","created_at");--> statement-breakpoint
 CREATE INDEX "dead_jobs_state_idx" ON "dead_jobs" USING btree ("state","died_at");--> statement-breakpoint
 CREATE INDEX "dead_jobs_task_idx" ON "dead_jobs" USING btree ("task","died_at");--> statement-breakpoint
 CREATE INDEX "job_effects_created_at_idx" ON "job_effects" USING btree ("created_at");--> statement-breakpoint

@@ -11,6 +11,7 @@ import { cleanupExpiredTask, pruneOutboxTask } from './maintenance-tasks';
 import { reconcileTask } from './reconcile-task';
 import { probeTask } from './probe-task';
 import { relayTask, sweepTask } from '@/server/outbox/outbox-relay';
+import { sendMailTask } from '@/server/email/mail-queue';
 
 /** Registers the outbox consumers (called once by the worker before it starts, and by tests). */
 export function registerConsumers(): void {
@@ -18,7 +19,15 @@ export function registerConsumers(): void {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const TASKS: ReadonlyArray<TaskDefinition<any>> = [relayTask, sweepTask, pruneOutboxTask, cleanupExpiredTask, reconcileTask, probeTask];
+export const TASKS: ReadonlyArray<TaskDefinition<any>> = [
+  relayTask,
+  sweepTask,
+  pruneOutboxTask,
+  cleanupExpiredTask,
+  reconcileTask,
+  probeTask,
+  sendMailTask,
+];
 
 export interface Schedule {
   task: TaskName;
