@@ -66,6 +66,7 @@ afterEach(async () => {
   release();
   await waitForJobsIdle();
   await adminSql()`DELETE FROM graphile_worker._private_jobs`;
+  await adminSql()`DELETE FROM mail_messages`;
   vi.unstubAllEnvs();
   resetEnvCache();
 });
