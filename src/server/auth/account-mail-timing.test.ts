@@ -10,7 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetEnvCache } from '@/server/platform/env';
-import { adminSql } from '../../../test/support/db';
+import { createDatabase } from '@/server/db/client';
+import { adminSql, cluster, testDatabase } from '../../../test/support/db';
+import { startWireCounter } from '../../../test/support/wire-counter';
+import { requestPasswordReset, resendVerification } from './account-service';
 import { startTestWorker, waitForJobsIdle } from '../../../test/support/jobs';
 import { callerAs, makeUser } from '../../../test/support/trpc';
 
@@ -169,5 +172,35 @@ describe('resending the verification link does not wait for the mail', () => {
     await waitForJobsIdle();
     expect(received).toHaveLength(0);
     expect(await tokenCount()).toBe(before);
+  });
+});
+
+describe('a known and an unknown address cost the same database work', () => {
+  it('forgot password and resend verification: the same statements and round trips, mail queued or not', async () => {
+    const counter = await startWireCounter(cluster().port);
+    const counted = createDatabase(counter.urlFor(testDatabase().appUrl), 1);
+    try {
+      const known = await makeUser({ email: `wire-known-${Date.now()}@example.test` });
+      const unverified = await makeUser({ email: `wire-unverified-${Date.now()}@example.test`, emailVerified: null });
+      const measure = async (call: () => Promise<unknown>) => {
+        for (let i = 0; i < 2; i += 1) await call(); // warm the connection and its prepared statements
+        counter.reset();
+        await call();
+        const { statements, roundTrips } = counter.counts();
+        return { statements, roundTrips };
+      };
+      const resetKnown = await measure(() => requestPasswordReset(counted, known.email));
+      const resetUnknown = await measure(() => requestPasswordReset(counted, `wire-nobody-${Date.now()}@example.test`));
+      expect(resetUnknown).toEqual(resetKnown);
+      const resendKnown = await measure(() => resendVerification(counted, unverified.email));
+      const resendUnknown = await measure(() => resendVerification(counted, `wire-nobody-${Date.now()}@example.test`));
+      expect(resendUnknown).toEqual(resendKnown);
+      // …and the known ones did queue their mail (3 runs each).
+      const [row] = await adminSql()<{ n: number }[]>`SELECT count(*)::int AS n FROM mail_messages`;
+      expect(row?.n).toBe(6);
+    } finally {
+      await counted.$client.end();
+      await counter.close();
+    }
   });
 });

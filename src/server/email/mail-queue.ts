@@ -69,8 +69,12 @@ export async function queueMail(database: DbOrTx, mail: QueuedMail): Promise<str
  * mail (an unknown address asking for a reset link).
  */
 export async function queueNoMail(database: DbOrTx): Promise<void> {
+  // Parameterised like queueMail's statements (postgres.js describes each before binding: the same round trips).
   await database.transaction(async (tx) => {
-    await tx.execute(sql`UPDATE mail_messages SET attempts = attempts WHERE id = '00000000-0000-0000-0000-000000000000'`);
-    await tx.execute(sql`SELECT id FROM graphile_worker._private_jobs WHERE key = 'mail.send:00000000-0000-0000-0000-000000000000'`);
+    await tx.execute(sql`UPDATE mail_messages SET attempts = attempts WHERE id = ${NO_MAIL_ID}::uuid`);
+    await tx.execute(sql`SELECT id FROM graphile_worker._private_jobs WHERE key = ${mailJobKey(NO_MAIL_ID)}::text`);
   });
 }
+
+/** No mail has this id: `queueNoMail` aims its statements at it. */
+const NO_MAIL_ID = '00000000-0000-0000-0000-000000000000';
