@@ -4,7 +4,6 @@
  * operators re-queue and purge dead letters (audited); a worker's lease is released when its
  * process is gone.
  */
-import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueueJob } from '@/server/platform/jobs';
 import { listDeadJobs, purgeDeadJobs, retryDeadJob } from '@/server/jobs/dead-letters';
