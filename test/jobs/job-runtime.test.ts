@@ -88,7 +88,7 @@ describe('the job worker', () => {
     expect(await probeRuns('doomed')).toBe(1);
 
     const audit = await adminSql()<{ action: string; data: Record<string, unknown> }[]>`
-      SELECT action, data FROM audit_log WHERE chain_id = '00000000-0000-0000-0000-000000000001' ORDER BY seq`;
+      SELECT action, data FROM audit_log WHERE chain_id = '00000000-0000-0000-0000-000000000002' ORDER BY seq`;
     expect(audit.map((a) => a.action)).toEqual(['jobs.dead_letter_retried']);
     expect(audit[0]!.data).toMatchObject({ task: 'jobs.probe', operator: 'ops-test' });
   }, 20_000);
@@ -102,7 +102,7 @@ describe('the job worker', () => {
     expect(await listDeadJobs(testDb())).toHaveLength(0);
     const purged = await listDeadJobs(testDb(), { state: 'purged' });
     expect(purged.map((p) => p.payload)).toEqual([{}, {}]);
-    const [entry] = await adminSql()<{ action: string }[]>`SELECT action FROM audit_log WHERE chain_id = '00000000-0000-0000-0000-000000000001' ORDER BY seq DESC LIMIT 1`;
+    const [entry] = await adminSql()<{ action: string }[]>`SELECT action FROM audit_log WHERE chain_id = '00000000-0000-0000-0000-000000000002' ORDER BY seq DESC LIMIT 1`;
     expect(entry?.action).toBe('jobs.dead_letters_purged');
   });
 
