@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueueJob } from '@/server/platform/jobs';
-import { listDeadJobs, purgeDeadJobs, retryDeadJob } from '@/server/jobs/dead-letters';
+import { describeJobError, listDeadJobs, purgeDeadJobs, retryDeadJob } from '@/server/jobs/dead-letters';
 import { releaseExpiredLocks, retryJitterSeconds, type WorkerRuntime } from '@/server/jobs/worker-runtime';
 import { burySpentJobs } from '@/server/jobs/reconcile-task';
 import { adminSql, testDb } from '../support/db';
@@ -60,6 +60,14 @@ describe('the job worker', () => {
     await waitForJobsIdle();
     expect(await probeRuns('flaky')).toBe(1);
   }, 20_000);
+
+  it('keeps SQL parameters out of what a failed attempt leaves behind (logs, last_error, dead letters)', () => {
+    const failed = new Error('Failed query: INSERT INTO t (email) VALUES ($1)\nparams: someone@example.test', { cause: new Error('duplicate key') });
+    failed.name = 'DrizzleQueryError';
+    const described = describeJobError(failed);
+    expect(described).toBe('DrizzleQueryError: Failed query: INSERT INTO t (email) VALUES ($1) (cause: Error: duplicate key)');
+    expect(described).not.toContain('example.test');
+  });
 
   it('jitter lies within half of the backoff, so a burst of failures does not retry in lockstep', () => {
     expect(retryJitterSeconds(1, () => 0)).toBe(0);

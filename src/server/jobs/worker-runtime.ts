@@ -53,6 +53,11 @@ export interface WorkerRuntime {
   readonly done: Promise<void>;
 }
 
+/** What a failed attempt leaves in graphile-worker's log and `last_error`: name and message, no SQL parameters. */
+class JobFailure extends Error {
+  override name = 'JobFailure';
+}
+
 /** The next run of a failed job is pushed out by up to half of graphile-worker's own backoff. */
 export function retryJitterSeconds(attempt: number, random = Math.random): number {
   return random() * 0.5 * Math.exp(Math.min(attempt, 10));
@@ -119,7 +124,8 @@ export function wrapTask(
         ])
         .catch(() => {});
       log.warn({ err: error }, 'job failed; it will be retried');
-      throw error;
+      // graphile-worker logs and stores the message: never with SQL parameters in it.
+      throw new JobFailure(describeJobError(error));
     }
   };
 }
