@@ -142,9 +142,9 @@ CREATE POLICY invitations_system_read ON invitations FOR SELECT USING (app_is_sy
 -- The operations audit chain (OPERATIONS_CHAIN_ID in src/server/audit/audit-service.ts): operators'
 -- actions through the CLI, written in the system scope; nothing else may append to or read it.
 CREATE POLICY audit_chains_operations ON audit_chains FOR ALL
-  USING (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000001'::uuid)
-  WITH CHECK (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000001'::uuid);
+  USING (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000002'::uuid)
+  WITH CHECK (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000002'::uuid);
 --> statement-breakpoint
 CREATE POLICY audit_log_operations ON audit_log FOR ALL
-  USING (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000001'::uuid)
-  WITH CHECK (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000001'::uuid);
+  USING (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000002'::uuid)
+  WITH CHECK (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000002'::uuid);
