@@ -190,10 +190,11 @@ describe('the other mails in the notice shape', () => {
 });
 
 describe('transport errors and the sandbox', () => {
-  it('tells a permanent SMTP refusal (5xx) from a transient one', () => {
+  it('tells a permanent SMTP refusal (5xx) from a transient one and from a refused login', () => {
     expect(new MailTransportError('x', { cause: { responseCode: 550 } }).permanent).toBe(true);
     expect(new MailTransportError('x', { cause: { responseCode: 451 } }).permanent).toBe(false);
     expect(new MailTransportError('x', { cause: { code: 'ECONNECTION' } }).permanent).toBe(false);
+    expect(new MailTransportError('x', { cause: { code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' } }).permanent).toBe(false);
   });
 
   it('redirects to MAIL_SANDBOX_TO with the real domain in the subject, and selects the dev mailbox without it', () => {

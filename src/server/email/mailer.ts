@@ -43,8 +43,14 @@ export class MailTransportError extends Error {
     this.responseCode = options?.responseCode ?? (typeof cause?.responseCode === 'number' ? cause.responseCode : undefined);
   }
 
-  /** A permanent refusal (5xx): trying again will not help, the address is suppressed. */
+  /**
+   * A permanent refusal of this message or recipient (5xx): trying again will not help, the address
+   * is suppressed. A 5xx to our own login (535, nodemailer's EAUTH) is the server's configuration,
+   * not the recipient's: transient, retried until an operator fixes it.
+   */
   get permanent(): boolean {
+    const cause = this.cause as { code?: unknown; command?: unknown } | undefined;
+    if (cause?.code === 'EAUTH' || (typeof cause?.command === 'string' && cause.command.startsWith('AUTH'))) return false;
     return this.responseCode !== undefined && this.responseCode >= 500 && this.responseCode < 600;
   }
 }
