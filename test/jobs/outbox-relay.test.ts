@@ -16,7 +16,7 @@ import { outboxLag, relayWorkspace, workspacesBehind } from '@/server/outbox/out
 import { pruneOutbox } from '@/server/jobs/maintenance-tasks';
 import { createLogger } from '@/server/platform/logger';
 import type { WorkerRuntime } from '@/server/jobs/worker-runtime';
-import { adminSql, superSql, testDb } from '../support/db';
+import { superSql, testDb } from '../support/db';
 import { callerAs, errorOf, makeUser, makeWorkspace } from '../support/trpc';
 import { startTestWorker, waitForJobsIdle } from '../support/jobs';
 
@@ -116,13 +116,13 @@ describe('outbox retention', () => {
     const ids = await eventIds(ws.id);
     // Relayed up to the 3rd event only (by every consumer).
     for (const consumer of outboxConsumers()) {
-      await adminSql()`INSERT INTO outbox_cursors (consumer, workspace_id, last_event_id) VALUES (${consumer.name}, ${ws.id}, ${ids[2]!})
+      await superSql()`INSERT INTO outbox_cursors (consumer, workspace_id, last_event_id) VALUES (${consumer.name}, ${ws.id}, ${ids[2]!})
         ON CONFLICT (consumer, workspace_id) DO UPDATE SET last_event_id = excluded.last_event_id`;
     }
     await superSql()`UPDATE outbox_events SET created_at = now() - interval '40 days' WHERE workspace_id = ${ws.id}`;
     expect(await pruneOutbox(testDb(), 30)).toBe(3);
     expect(await eventIds(ws.id)).toEqual(ids.slice(3));
-    const [mark] = await adminSql()<{ through: string }[]>`SELECT pruned_through_id::text AS through FROM outbox_retention WHERE workspace_id = ${ws.id}`;
+    const [mark] = await superSql()<{ through: string }[]>`SELECT pruned_through_id::text AS through FROM outbox_retention WHERE workspace_id = ${ws.id}`;
     expect(Number(mark!.through)).toBe(ids[2]);
 
     const { caller } = await callerAs(user.id);
