@@ -10,6 +10,7 @@ import { signUp } from '@/server/auth/account-service';
 import { queueMail } from '@/server/email/mail-queue';
 import { MAIL_STUCK_AFTER_MS, requeueStuckMail } from '@/server/email/mail-send-task';
 import { isSuppressed } from '@/server/email/suppression';
+import { listDeadJobs, retryDeadJob } from '@/server/jobs/dead-letters';
 import { reconcile } from '@/server/jobs/reconcile-task';
 import type { WorkerRuntime } from '@/server/jobs/worker-runtime';
 import { createLogger } from '@/server/platform/logger';
@@ -38,6 +39,7 @@ afterEach(async () => {
   await adminSql()`DELETE FROM mail_messages`;
   await adminSql()`DELETE FROM mail_suppressions`;
   await adminSql()`DELETE FROM dev_mails`;
+  await adminSql()`DELETE FROM dead_jobs`;
 });
 
 function useSmtp(url: string): void {
@@ -109,6 +111,30 @@ describe('a mail while the SMTP server is down', () => {
     expect(row!.last_error).toContain('451');
     expect(await queuedJobs('mail.send')).toHaveLength(1);
     expect(await isSuppressed(testDb(), 'later@example.test')).toBe(false);
+  });
+});
+
+describe('a mail whose retries ran out', () => {
+  it('is failed with its body kept and a dead letter; an operator replays it and it is sent', async () => {
+    const port = await freePort();
+    useSmtp(`smtp://127.0.0.1:${port}`);
+    const mailId = await queueMail(testDb(), { kind: 'verify_email', to: 'late@example.test', data: verifyData });
+    await adminSql()`UPDATE graphile_worker._private_jobs SET max_attempts = 1 WHERE key = ${`mail.send:${mailId}`}`;
+    worker = await startTestWorker();
+    // A job on its last attempt no longer counts as due while it runs: wait for the outcome itself.
+    const [failed] = await until(mails, (rows) => rows[0]?.state === 'failed');
+    expect(failed).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(failed!.data).not.toBeNull();
+    const [dead] = await until(() => listDeadJobs(testDb(), { task: 'mail.send' }), (rows) => rows.length > 0);
+    expect(dead).toMatchObject({ jobKey: `mail.send:${mailId}` });
+    expect(await requeueStuckMail(testDb(), new Date(Date.now() + MAIL_STUCK_AFTER_MS * 2))).toBe(0); // not the reconciler's
+
+    smtp = await startSmtpServer({ port });
+    expect(await retryDeadJob(testDb(), dead!.id, { name: 'mail-test' })).not.toBeNull();
+    await until(mails, (rows) => rows[0]?.state === 'sent');
+    await waitForJobsIdle();
+    expect(smtp.received.map((m) => m.to)).toEqual([['late@example.test']]);
+    expect((await mails())[0]).toMatchObject({ state: 'sent', attempts: 2, data: null });
   });
 });
 

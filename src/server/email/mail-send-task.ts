@@ -8,7 +8,8 @@
  *   - a permanent refusal (SMTP 5xx, e.g. 550): the address is suppressed (reason `smtp_5xx`), the
  *     mail `failed`, and the job completes — no retry;
  *   - anything else (connection refused, timeouts, 4xx): the failure is recorded and thrown, and
- *     the worker retries with backoff; the last attempt marks the mail `failed`.
+ *     the worker retries with backoff; the last attempt marks the mail `failed` but keeps its body,
+ *     so an operator's replay of the dead letter (`npm run cli -- jobs:retry`) still sends it.
  *
  * The reconciler ('mail', run by `jobs.reconcile`) re-queues mails still `queued` ten minutes after
  * they were written with no job waiting for them (nor a dead letter of one).
@@ -42,7 +43,10 @@ export const sendMailTask = defineTask({
   maxAttempts: MAIL_MAX_ATTEMPTS,
   async handle({ mailId }, ctx) {
     const [mail] = await ctx.db.select().from(mailMessages).where(eq(mailMessages.id, mailId));
-    if (!mail || mail.state !== 'queued') return;
+    if (!mail) return;
+    // `failed` with its body kept: retries ran out on transient failures and an operator replays it.
+    const replay = mail.state === 'failed' && (mail.data !== null || mail.html !== null);
+    if (mail.state !== 'queued' && !replay) return;
     const log = ctx.log.child({ mailId, mail: mail.kind });
 
     if (await isSuppressed(ctx.db, mail.to)) {
@@ -88,7 +92,7 @@ export const sendMailTask = defineTask({
       const last = ctx.attempt >= ctx.maxAttempts;
       await ctx.db
         .update(mailMessages)
-        .set({ attempts: sql`${mailMessages.attempts} + 1`, lastError: described, ...(last ? finished('failed') : {}) })
+        .set({ attempts: sql`${mailMessages.attempts} + 1`, lastError: described, ...(last ? { state: 'failed' as const, finishedAt: new Date() } : {}) })
         .where(eq(mailMessages.id, mailId));
       log.warn({ err: described, attempt: ctx.attempt, last }, 'mail delivery failed; retrying');
       throw new MailTransportError(`mail delivery failed: ${described}`);
