@@ -31,7 +31,6 @@ process.env.KANSO_EDGE_STAMPS_CLIENT = '1';
 
 const { createLogger } = await import('../src/server/platform/logger');
 const { stampRequest } = await import('../src/server/platform/client-ip');
-const { backgroundTasksRunning, backgroundTasksSettled } = await import('../src/server/platform/background');
 const { env } = await import('../src/server/platform/env');
 // tsx turns Node's source-map support on; `next start` runs without it, and so does this server
 // from here on (stack traces built while serving are not mapped through Next's chunk source maps).
@@ -83,10 +82,6 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   stopping = true;
   log.info({ signal, inFlight: drainable.inFlight(), connections: drainable.connections(), graceMs }, 'web server draining');
   const result = await drainable.drain(graceMs);
-  // Mails still being sent after their requests answered (issue 11): given what is left of the grace period.
-  const background = backgroundTasksRunning();
-  if (background > 0) await Promise.race([backgroundTasksSettled(), new Promise((r) => setTimeout(r, Math.max(1_000, graceMs - result.ms)).unref())]);
-  if (backgroundTasksRunning() > 0) log.warn({ signal, background: backgroundTasksRunning() }, 'web server stopped with background tasks (mails) unfinished');
   await Promise.race([app.close(), new Promise((r) => setTimeout(r, 2_000).unref())]);
   log.info(
     { signal, ...result },

@@ -10,8 +10,9 @@
  * aborted and released to run again; the pools close; exit 0. Killed outright (-9), its jobs are
  * released by the next worker on this host at its start, or by any worker after JOBS_LEASE_SECONDS.
  *
- * Like the sidecar it imports src/server (never the reverse) and runs with
- * `--conditions=react-server` so modules marked `import 'server-only'` load.
+ * Like the sidecar it imports src/server (never the reverse). Unlike the sidecar it runs without
+ * `--conditions=react-server` (it renders React Email, which needs react-dom/server): modules marked
+ * `import 'server-only'` load through scripts/lib/server-only-register.mjs.
  */
 import { createServer } from 'node:http';
 import { closeDb, db } from '@/server/db/client';

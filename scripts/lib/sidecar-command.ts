@@ -8,6 +8,10 @@
 export const SIDECAR_NODE_OPTIONS = ['--conditions=react-server', '--min-semi-space-size=16'];
 export const SIDECAR_ENTRY = ['--import', 'tsx', 'sidecar/realtime-sidecar.ts'];
 
-/** The job worker (worker/job-worker.ts) runs with the same server-only condition; default heap settings. */
-export const WORKER_NODE_OPTIONS = ['--conditions=react-server'];
+/**
+ * The job worker (worker/job-worker.ts): NOT under the react-server condition — it renders mail with
+ * React Email, and react-dom/server refuses to load under it (ADR 0031). `server-only` resolves to its
+ * empty module through the same hooks the web process's direct API path uses. Default heap settings.
+ */
+export const WORKER_NODE_OPTIONS = ['--import', './scripts/lib/server-only-register.mjs'];
 export const WORKER_ENTRY = ['--import', 'tsx', 'worker/job-worker.ts'];

@@ -1,5 +1,5 @@
 /** Every locale's messages, loaded once; also used outside React (errors, emails). */
-import { createTranslator } from 'next-intl';
+import { createTranslator } from 'use-intl/core';
 import de from '../../messages/de.json';
 import en from '../../messages/en.json';
 import { isLocale, type Locale, routing } from './routing';

@@ -11,7 +11,7 @@ import { signIn as signInService } from '@/server/auth/account-service';
 import { captchaProvider, captchaWidget, createAltchaChallenge } from '@/server/auth/captcha';
 import { cooldownMs, LOCKOUT, lockoutSubject } from '@/server/auth/lockout';
 import { hashPassword } from '@/server/auth/password';
-import { backgroundMailsSettled } from '@/server/email/mailer';
+import { deliverQueuedMail } from '../support/mail';
 import { AppError } from '@/server/platform/errors';
 import { resetEnvCache } from '@/server/platform/env';
 import { rateLimitKey } from '@/server/platform/rate-limit';
@@ -75,7 +75,7 @@ async function expireLock(email: string): Promise<void> {
 
 /** The mails sent to `email` (the lock notice goes after the answer: wait for it). */
 async function mailsTo(email: string) {
-  await backgroundMailsSettled();
+  await deliverQueuedMail(); // mail is queued and sent by the worker
   return adminSql()<{ subject: string; text: string }[]>`SELECT subject, text FROM dev_mails WHERE "to" = ${email} ORDER BY created_at, id`;
 }
 

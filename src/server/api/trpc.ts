@@ -218,9 +218,8 @@ export function workspaceProcedure(permission: Permission) {
     .meta({ permission })
     .input(z.object({ workspaceSlug: workspaceSlugSchema }))
     .use(async ({ ctx, input, next }) => {
-      // Side effects that must not happen for a rolled-back change (mail): run after COMMIT.
-      const afterCommit: AfterCommitTask[] = [];
-      const committed = await ctx.db.transaction(async (tx) => {
+      // Side effects (mail) are jobs queued in this transaction (ADR 0031): they happen once it commits.
+      return ctx.db.transaction(async (tx) => {
         // One statement: scoped to the user, the membership looked up under RLS, scoped to the workspace.
         const row = await enterWorkspace(tx, ctx.user.id, input.workspaceSlug);
         if (!row) throw toTRPCError(new AppError('NOT_FOUND', 'workspace.notFound'));
@@ -233,34 +232,13 @@ export function workspaceProcedure(permission: Permission) {
             workspace: { id: row.id, slug: row.slug, name: row.name },
             role,
             log: ctx.log.child({ workspaceId: row.id }),
-            afterCommit: (task: AfterCommitTask) => void afterCommit.push(task),
           },
         });
         // tRPC hands failures back as results; throw so the transaction rolls back.
         if (!result.ok) throw result.error;
         return result;
       });
-      await runAfterCommit(afterCommit, ctx.log);
-      return committed;
     });
-}
-
-/** Work queued by a workspace procedure with `ctx.afterCommit(task)`; runs only once the change committed. */
-export type AfterCommitTask = () => Promise<void>;
-
-/**
- * Runs the queued tasks in order. The change is committed, so a failing task (e.g. the SMTP server
- * is down) does not fail the call: it is logged with the request id, and the user can retry the
- * side effect (e.g. "resend"). Until the outbox exists (JOBS-2) this is the mail path of procedures.
- */
-async function runAfterCommit(tasks: AfterCommitTask[], log: Logger): Promise<void> {
-  for (const task of tasks) {
-    try {
-      await task();
-    } catch (err) {
-      log.error({ err }, 'after-commit task failed');
-    }
-  }
 }
 
 export const platformAdminProcedure = authedProcedure.use(({ ctx, next }) => {

@@ -10,7 +10,7 @@ import { createContext } from '@/server/api/trpc';
 import { withTenant } from '@/server/db/tenant';
 import { adminSql, resetTables, superSql, testDb } from '../../../test/support/db';
 import { cookieJar, createTestCaller } from '../../../test/support/trpc';
-import { backgroundMailsSettled } from '@/server/email/mailer';
+import { deliverQueuedMail } from '../../../test/support/mail';
 import { solvedCaptcha } from '../../../test/support/captcha';
 
 const PASSWORD = 'correct horse battery';
@@ -35,7 +35,7 @@ async function refused(promise: Promise<unknown>): Promise<string> {
 }
 
 async function linkFrom(email: string, path: 'verify-email' | 'reset-password'): Promise<string> {
-  await backgroundMailsSettled(); // reset and resend links are mailed after the answer
+  await deliverQueuedMail(); // mail is queued and sent by the worker
   const mails = await adminSql()<{ text: string }[]>`SELECT text FROM dev_mails WHERE "to" = ${email} ORDER BY created_at DESC, id DESC`;
   for (const mail of mails) {
     const match = new RegExp(`/${path}\\?token=([A-Za-z0-9_-]+)`).exec(mail.text);

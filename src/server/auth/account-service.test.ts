@@ -9,7 +9,7 @@ import { createContext } from '@/server/api/trpc';
 import { adminSql, resetTables, testDb } from '../../../test/support/db';
 import { callerAs, cookieJar, createTestCaller, errorOf, type TestCookieJar } from '../../../test/support/trpc';
 import { hashToken, sessionCookieName, validateSessionToken } from './session';
-import { backgroundMailsSettled } from '@/server/email/mailer';
+import { deliverQueuedMail } from '../../../test/support/mail';
 import { solvedCaptcha } from '../../../test/support/captcha';
 
 const COOKIE = sessionCookieName(false);
@@ -30,7 +30,7 @@ function browser(userAgent = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Apple
 }
 
 async function mailsTo(email: string) {
-  await backgroundMailsSettled(); // reset and resend links are mailed after the answer
+  await deliverQueuedMail(); // mail is queued and sent by the worker
   return adminSql()<{ subject: string; text: string; html: string }[]>`
     SELECT subject, text, html FROM dev_mails WHERE "to" = ${email} ORDER BY created_at, id`;
 }

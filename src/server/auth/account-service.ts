@@ -11,8 +11,11 @@
  *   and no link is spent when it refuses. Sign-in never applies it.
  * - Every flow that proves the mailbox (verify link, reset link) marks the email verified; a reset
  *   and a password change revoke sessions (all of them / all but the current one).
- * - Mail is sent after the transaction commits (a failed send never leaves a half-written row; the
- *   user can ask for a new link). Logs carry user ids only, never addresses, passwords or tokens.
+ * - Mail is queued (src/server/email/mail-queue.ts, ADR 0031) in the transaction of the change it
+ *   tells about — the link's token and its mail commit together or not at all — and sent by the
+ *   worker: no request waits for the transport, and queuing is the same small write for a known and
+ *   an unknown address (the unknown branch does the same work for no one). Logs carry user ids
+ *   only, never addresses, passwords or tokens.
  * - Lockout and CAPTCHA (AUTH-4, ./lockout.ts, ./captcha.ts): sign-up always needs a solved CAPTCHA;
  *   sign-in needs one once the client address failed a few times; five wrong passwords lock the
  *   address (known or not: the answers are the same) with an escalating cooldown, and the owner of a
@@ -31,11 +34,9 @@ import type { Database, DbOrTx, Tx } from '@/server/db/client';
 import { sessions, users } from '@/server/db/schema';
 import { statement } from '@/server/db/prepared';
 import { setTenant } from '@/server/db/tenant';
-import { sendMail, sendMailInBackground, type MailMessage } from '@/server/email/mailer';
-import { emails } from '@/server/email/templates';
+import { queueMail, queueNoMail } from '@/server/email/mail-queue';
 import { env } from '@/server/platform/env';
 import { AppError } from '@/server/platform/errors';
-import { runInBackground } from '@/server/platform/background';
 import { logger } from '@/server/platform/logger';
 import { resetRateLimit } from '@/server/platform/rate-limit';
 import { verifyCaptcha, type CaptchaVerdict } from './captcha';
@@ -130,31 +131,29 @@ function callbackParam(callbackUrl: string | null | undefined): Record<string, s
   return safe ? { callbackUrl: safe } : {};
 }
 
-async function sendVerificationMail(
-  database: DbOrTx,
-  user: { id: string; email: string; locale: string },
-  callbackUrl?: string | null,
-): Promise<void> {
-  await invalidateAuthTokens(database, user.id, 'verify_email');
-  const { token } = await createAuthToken(database, user.id, 'verify_email');
-  await sendMail(await verificationMail(user, token, callbackUrl));
-}
-
-async function verificationMail(user: { email: string; locale: string }, token: string, callbackUrl?: string | null): Promise<MailMessage> {
+/** Queues the verification mail with `token`'s link in `tx` (the token's transaction). */
+async function queueVerificationMail(tx: Tx, user: { email: string; locale: string }, token: string, callbackUrl?: string | null): Promise<void> {
   const locale = localeOf(user.locale);
-  const mail = await emails.verifyEmail({
-    locale,
-    // The verify page hands callbackUrl on, so a sign-up started from an invitation returns to it.
-    url: appUrl(`/${locale}/verify-email`, { token, ...callbackParam(callbackUrl) }),
-    hours: AUTH_TOKEN_TTL_MS.verify_email / 3_600_000,
+  await queueMail(tx, {
+    kind: 'verify_email',
+    to: user.email,
+    data: {
+      locale,
+      // The verify page hands callbackUrl on, so a sign-up started from an invitation returns to it.
+      url: appUrl(`/${locale}/verify-email`, { token, ...callbackParam(callbackUrl) }),
+      hours: AUTH_TOKEN_TTL_MS.verify_email / 3_600_000,
+    },
   });
-  return { to: user.email, ...mail };
 }
 
-async function sendPasswordChangedMail(user: { email: string; locale: string }, changedAt: Date): Promise<void> {
+/** Queues the "your password was changed" notice in `tx` (the change's transaction). */
+async function queuePasswordChangedMail(tx: Tx, user: { email: string; locale: string }, changedAt: Date): Promise<void> {
   const locale = localeOf(user.locale);
-  const mail = await emails.passwordChanged({ locale, email: user.email, changedAt, resetUrl: appUrl(`/${locale}/forgot-password`) });
-  await sendMail({ to: user.email, ...mail });
+  await queueMail(tx, {
+    kind: 'password_changed',
+    to: user.email,
+    data: { locale, email: user.email, changedAt, resetUrl: appUrl(`/${locale}/forgot-password`) },
+  });
 }
 
 // ─── Sign-up ───────────────────────────────────────────────────────────────────────────────────
@@ -179,31 +178,35 @@ export async function signUp(database: Database, input: SignUpInput, meta: Reque
   const passwordHash = await hashPassword(input.password);
   const existing = await findUserByEmail(database, input.email);
   if (!existing) {
+    // BEGIN, the account, its audit entry, its verification link and the mail with it, COMMIT.
     const created = await database.transaction(async (tx) => {
       const [row] = await tx
         .insert(users)
         .values({ email: input.email, name: input.name, passwordHash, locale: meta.locale })
         .onConflictDoNothing({ target: users.email })
         .returning({ id: users.id, email: users.email, locale: users.locale });
-      if (row) await auditAccount(tx, row.id, 'auth.signed_up', meta, { method: 'password' });
-      return row ?? null;
+      if (!row) return null;
+      await auditAccount(tx, row.id, 'auth.signed_up', meta, { method: 'password' });
+      const { token } = await createAuthToken(tx, row.id, 'verify_email');
+      await queueVerificationMail(tx, row, token, input.callbackUrl);
+      return row;
     });
-    if (created) {
-      await sendVerificationMail(database, created, input.callbackUrl);
-      return { userId: created.id, created: true };
-    }
+    if (created) return { userId: created.id, created: true };
   }
   // Taken (possibly by a concurrent sign-up that just won the race).
   const owner = existing ?? (await findUserByEmail(database, input.email));
   if (!owner) throw new Error('sign-up: user neither inserted nor found');
   const locale = localeOf(owner.locale);
-  const mail = await emails.signUpAttempt({
-    locale,
-    email: owner.email,
-    signInUrl: appUrl(`/${locale}/sign-in`, callbackParam(input.callbackUrl)),
-    resetUrl: appUrl(`/${locale}/forgot-password`),
+  await queueMail(database, {
+    kind: 'sign_up_attempt',
+    to: owner.email,
+    data: {
+      locale,
+      email: owner.email,
+      signInUrl: appUrl(`/${locale}/sign-in`, callbackParam(input.callbackUrl)),
+      resetUrl: appUrl(`/${locale}/forgot-password`),
+    },
   });
-  await sendMail({ to: owner.email, ...mail });
   return { userId: owner.id, created: false };
 }
 
@@ -214,14 +217,14 @@ export async function resendVerification(
   callbackUrl?: string | null,
 ): Promise<{ sent: boolean; userId: string | null }> {
   // Rate-limited by the caller (verification-resend-ip / -address).
-  // Unknown, verified or not: the same database work, and the mail is not waited for (issue 11).
+  // Unknown, verified or not: the same database work (one transaction: the links superseded, one
+  // more statement on auth_tokens, the mail queued), and the mail is sent by the worker (issue 11).
   const user = await findUserByEmail(database, email);
   if (!user || user.emailVerified) {
-    await issueNoAuthToken(database, 'verify_email');
+    await issueNoAuthToken(database, 'verify_email', queueNoMail);
     return { sent: false, userId: user?.id ?? null };
   }
-  const { token } = await issueAuthToken(database, user.id, 'verify_email');
-  sendMailInBackground('verify_email', () => verificationMail(user, token, callbackUrl));
+  await issueAuthToken(database, user.id, 'verify_email', (tx, token) => queueVerificationMail(tx, user, token, callbackUrl));
   return { sent: true, userId: user.id };
 }
 
@@ -248,26 +251,26 @@ function lockedError(lock: ActiveLock, extra: Record<string, unknown> = {}): App
   });
 }
 
-/** Mails the owner of a just-locked account a notice with a one-time unlock link (never fails the sign-in). */
-async function sendAccountLockedMail(database: Database, user: { id: string; email: string; locale: string }, lock: ActiveLock): Promise<void> {
-  try {
-    const locale = localeOf(user.locale);
-    const { token } = await database.transaction(async (tx) => {
-      await invalidateAuthTokens(tx, user.id, 'unlock_account');
-      return createAuthToken(tx, user.id, 'unlock_account');
-    });
-    const mail = await emails.accountLocked({
+/**
+ * In the lock's audit transaction: the owner's one-time unlock link and the notice mail with it
+ * (queued; the worker sends it, so the answer does not wait for the transport).
+ */
+async function queueAccountLockedMail(tx: Tx, user: { id: string; email: string; locale: string }, lock: ActiveLock): Promise<void> {
+  const locale = localeOf(user.locale);
+  await invalidateAuthTokens(tx, user.id, 'unlock_account');
+  const { token } = await createAuthToken(tx, user.id, 'unlock_account');
+  await queueMail(tx, {
+    kind: 'account_locked',
+    to: user.email,
+    data: {
       locale,
       email: user.email,
       minutes: Math.round(cooldownMs(lock.level) / 60_000),
       lockedUntil: lock.lockedUntil,
       unlockUrl: appUrl(`/${locale}/unlock`, { token }),
       linkMinutes: AUTH_TOKEN_TTL_MS.unlock_account / 60_000,
-    });
-    await sendMail({ to: user.email, ...mail });
-  } catch (error) {
-    logger.error({ userId: user.id, err: error instanceof Error ? error.message : String(error) }, 'auth.account_locked_mail_failed');
-  }
+    },
+  });
 }
 
 /**
@@ -304,12 +307,11 @@ export async function signIn(database: Database, input: SignInInput, meta: Reque
     const lock = outcome.lock;
     if (lock) {
       if (outcome.newlyLocked && user) {
-        await audit(user.id, 'auth.account_locked', { level: lock.level, seconds: cooldownMs(lock.level) / 1000 });
-        // After the answer (ADR 0027): a locked known account answers as fast as an unknown one.
-        runInBackground(
-          () => sendAccountLockedMail(database, user, lock),
-          () => {},
-        );
+        // BEGIN, the lock's audit entry, the unlock link and its mail (queued, ADR 0031), COMMIT.
+        await database.transaction(async (tx) => {
+          await auditAccount(tx, user.id, 'auth.account_locked', meta, { level: lock.level, seconds: cooldownMs(lock.level) / 1000 });
+          await queueAccountLockedMail(tx, user, lock);
+        });
       }
       throw lockedError(lock, captcha);
     }
@@ -397,22 +399,21 @@ export async function verifyEmail(
 /** Mails a reset link (1 h) when the account exists; silent otherwise. */
 export async function requestPasswordReset(database: Database, email: string): Promise<{ sent: boolean; userId: string | null }> {
   // Rate-limited by the caller (password-reset-ip / -address).
-  // Known or unknown address: the same database work, and the mail is not waited for (issue 11).
+  // Known or unknown address: the same database work (one transaction: the links superseded, one
+  // more statement on auth_tokens, the mail queued), and the mail is sent by the worker (issue 11).
   const user = await findUserByEmail(database, email);
   if (!user) {
-    await issueNoAuthToken(database, 'reset_password');
+    await issueNoAuthToken(database, 'reset_password', queueNoMail);
     return { sent: false, userId: null };
   }
-  const { token } = await issueAuthToken(database, user.id, 'reset_password');
-  sendMailInBackground('reset_password', async () => {
-    const locale = localeOf(user.locale);
-    const mail = await emails.passwordReset({
-      locale,
-      url: appUrl(`/${locale}/reset-password`, { token }),
-      minutes: AUTH_TOKEN_TTL_MS.reset_password / 60_000,
-    });
-    return { to: user.email, ...mail };
-  });
+  const locale = localeOf(user.locale);
+  await issueAuthToken(database, user.id, 'reset_password', (tx, token) =>
+    queueMail(tx, {
+      kind: 'reset_password',
+      to: user.email,
+      data: { locale, url: appUrl(`/${locale}/reset-password`, { token }), minutes: AUTH_TOKEN_TTL_MS.reset_password / 60_000 },
+    }).then(() => undefined),
+  );
   return { sent: true, userId: user.id };
 }
 
@@ -441,9 +442,9 @@ export async function resetPassword(database: Database, input: ResetPasswordInpu
     await invalidateAuthTokens(tx, userId, 'reset_password', now);
     await deleteUserSessions(tx, userId);
     await auditAccount(tx, userId, 'auth.password_reset', meta, { sessionsRevoked: 'all' });
+    await queuePasswordChangedMail(tx, row, now);
     return row;
   });
-  await sendPasswordChangedMail(user, now);
   return { userId: user.id };
 }
 
@@ -475,8 +476,8 @@ export async function changePassword(
     await deleteUserSessions(tx, user.id, current.sessionId);
     await invalidateAuthTokens(tx, user.id, 'reset_password', now);
     await auditAccount(tx, user.id, 'auth.password_changed', meta, { sessionsRevoked: 'others' });
+    await queuePasswordChangedMail(tx, user, now);
   });
-  await sendPasswordChangedMail(user, now);
 }
 
 export const SESSION_LIST_LIMIT = 50;

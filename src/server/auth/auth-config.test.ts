@@ -6,6 +6,7 @@
 import { NextRequest } from 'next/server';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deliverQueuedMail } from '../../../test/support/mail';
 import { createContext } from '@/server/api/trpc';
 import { resetEnvCache } from '@/server/platform/env';
 import { adminSql, resetTables, testDb } from '../../../test/support/db';
@@ -228,6 +229,7 @@ describe('magic link (Auth.js email provider → dev mailbox)', () => {
     expect(verifyRequest).toBe(`${ORIGIN}/api/auth/verify-request?provider=email&type=email`);
     const page = await b.app('GET', verifyRequest);
     expect(page.headers.get('location')).toBe('/en/sign-in/check-email?provider=email&type=email');
+    await deliverQueuedMail();
     const [mail] = await adminSql()<{ subject: string; text: string }[]>`
       SELECT subject, text FROM dev_mails WHERE "to" = ${email.toLowerCase()} ORDER BY created_at DESC LIMIT 1`;
     expect(mail?.subject).toBe('Your Kanso sign-in link');
@@ -272,6 +274,7 @@ describe('magic link (Auth.js email provider → dev mailbox)', () => {
     const b = new Browser();
     const csrfToken = await b.csrf();
     await b.app('POST', '/api/auth/signin/email', { csrfToken, email: 'tom@example.com', callbackUrl: '/en/continue' });
+    await deliverQueuedMail();
     const [mail] = await adminSql()<{ subject: string }[]>`SELECT subject FROM dev_mails WHERE "to" = 'tom@example.com'`;
     expect(mail?.subject).toBe('Ihr Anmeldelink für Kanso');
   });
@@ -280,6 +283,7 @@ describe('magic link (Auth.js email provider → dev mailbox)', () => {
     const b = new Browser('http://evil.example');
     const csrfToken = await b.csrf();
     await b.app('POST', '/api/auth/signin/email', { csrfToken, email: 'wes@example.com', callbackUrl: '/en/continue' }, { 'x-forwarded-host': 'evil.example' });
+    await deliverQueuedMail();
     const [mail] = await adminSql()<{ text: string }[]>`SELECT text FROM dev_mails WHERE "to" = 'wes@example.com'`;
     expect(mail?.text).toContain('http://localhost:3000/api/auth/callback/email?');
     expect(mail?.text).not.toContain('evil.example');
@@ -291,6 +295,7 @@ describe('magic link (Auth.js email provider → dev mailbox)', () => {
     const b = new Browser('https://localhost:3000');
     const csrfToken = await b.csrf();
     await b.app('POST', '/api/auth/signin/email', { csrfToken, email: 'uli@example.com', callbackUrl: '/en/continue' });
+    await deliverQueuedMail();
     const [mail] = await adminSql()<{ text: string }[]>`SELECT text FROM dev_mails WHERE "to" = 'uli@example.com'`;
     const link = /(https:\/\/localhost:3000\/api\/auth\/callback\/email\?[^\s\]]+)/.exec(mail?.text ?? '')?.[1] ?? '';
     await b.app('GET', link);

@@ -25,8 +25,7 @@ import { recordAudit } from '@/server/audit/audit-service';
 import { db, type Database } from '@/server/db/client';
 import { accounts, users } from '@/server/db/schema';
 import { withTenant } from '@/server/db/tenant';
-import { sendMail } from '@/server/email/mailer';
-import { emails } from '@/server/email/templates';
+import { queueMail } from '@/server/email/mail-queue';
 import { env } from '@/server/platform/env';
 import { logger } from '@/server/platform/logger';
 import { kansoAdapter, type AdapterRequestInfo } from './adapter';
@@ -126,8 +125,8 @@ function magicLinkProvider(database: Database, view: RequestView): EmailConfig {
       const locale: Locale = isLocale(owner?.locale)
         ? owner.locale
         : (localeOfPath(pathOf(new URL(url).searchParams.get('callbackUrl'))) ?? view.locale);
-      const mail = await emails.magicLink({ locale, url, minutes: MAGIC_LINK_MAX_AGE_SECONDS / 60 });
-      await sendMail({ to: identifier, ...mail });
+      // Queued (ADR 0031): Auth.js stored the link's token already; the worker sends the mail.
+      await queueMail(database, { kind: 'magic_link', to: identifier, data: { locale, url, minutes: MAGIC_LINK_MAX_AGE_SECONDS / 60 } });
     },
     options: {},
   };

@@ -17,7 +17,7 @@ import { solvedCaptcha } from '../../../test/support/captcha';
 const STRONG = 'violet harbour quietly sings';
 const CURRENT = 'the current passphrase 11';
 
-async function count(table: 'users' | 'dev_mails' | 'auth_tokens' | 'sessions'): Promise<number> {
+async function count(table: 'users' | 'mail_messages' | 'auth_tokens' | 'sessions'): Promise<number> {
   const [row] = await adminSql().unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`);
   return row?.n ?? 0;
 }
@@ -29,7 +29,7 @@ async function passwordHashOf(userId: string): Promise<string | null> {
 
 /** Everything a refused attempt must leave untouched. */
 async function snapshot() {
-  return { users: await count('users'), mails: await count('dev_mails'), tokens: await count('auth_tokens'), sessions: await count('sessions') };
+  return { users: await count('users'), mails: await count('mail_messages'), tokens: await count('auth_tokens'), sessions: await count('sessions') };
 }
 
 beforeEach(async () => {

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Database, DbOrTx } from '@/server/db/client';
+import type { Database, DbOrTx, Tx } from '@/server/db/client';
 import { authTokens } from '@/server/db/schema';
 import { hashToken } from './session';
 
@@ -43,11 +43,21 @@ export async function invalidateAuthTokens(database: DbOrTx, userId: string, pur
     .where(and(eq(authTokens.userId, userId), eq(authTokens.purpose, purpose), isNull(authTokens.usedAt)));
 }
 
-/** Supersedes the user's open links of `purpose` and issues a new one, in one transaction. */
-export function issueAuthToken(database: Database, userId: string, purpose: AuthTokenPurpose): Promise<{ token: string; expiresAt: Date }> {
+/**
+ * Supersedes the user's open links of `purpose` and issues a new one, in one transaction; `andThen`
+ * runs in it with the new token (e.g. queues the mail with the link: both commit or neither).
+ */
+export function issueAuthToken(
+  database: Database,
+  userId: string,
+  purpose: AuthTokenPurpose,
+  andThen?: (tx: Tx, token: string) => Promise<void>,
+): Promise<{ token: string; expiresAt: Date }> {
   return database.transaction(async (tx) => {
     await invalidateAuthTokens(tx, userId, purpose);
-    return createAuthToken(tx, userId, purpose);
+    const issued = await createAuthToken(tx, userId, purpose);
+    await andThen?.(tx, issued.token);
+    return issued;
   });
 }
 
@@ -59,10 +69,11 @@ const NO_USER_ID = '00000000-0000-0000-0000-000000000000';
  * auth_tokens, COMMIT) done for no one: an address without an account (or one that needs no link)
  * takes the same path as one that gets a link, so the answer's timing does not tell them apart (issue 11).
  */
-export async function issueNoAuthToken(database: Database, purpose: AuthTokenPurpose): Promise<void> {
+export async function issueNoAuthToken(database: Database, purpose: AuthTokenPurpose, andThen?: (tx: Tx) => Promise<void>): Promise<void> {
   await database.transaction(async (tx) => {
     await invalidateAuthTokens(tx, NO_USER_ID, purpose);
     await tx.select({ id: authTokens.id }).from(authTokens).where(eq(authTokens.userId, NO_USER_ID)).limit(1);
+    await andThen?.(tx);
   });
 }
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { EnvError, parseEnv, resetEnvCache } from '@/server/platform/env';
 import { adminSql } from '../../../test/support/db';
 import { devMailboxEnabled, getDevMail, linksOf, listDevMails } from './dev-mailbox';
-import { createMailer, MailTransportError, selectTransport, sendMail } from './mailer';
+import { createMailer, MailTransportError, sandboxed, selectTransport, sendMail } from './mailer';
 import { emails } from './templates';
 
 interface Received {
@@ -161,5 +161,50 @@ describe('templates', () => {
     expect(new Set(subjects).size).toBe(subjects.length);
     if (locale === 'de') expect(rendered[0]?.subject).toBe('Bestätigen Sie Ihre E-Mail-Adresse für Kanso');
     else expect(rendered[0]?.subject).toBe('Confirm your email address for Kanso');
+  });
+});
+
+describe('the other mails in the notice shape', () => {
+  const url = 'http://localhost:3000/en/w/acme?token=tok456';
+
+  it.each(['en', 'de'] as const)('renders the workspace and lock notices in %s, every string translated', async (locale) => {
+    const rendered = await Promise.all([
+      emails.roleChanged({ locale, workspaceName: 'Acme', actorName: 'Olivia', role: 'viewer', url }),
+      emails.memberRemoved({ locale, workspaceName: 'Acme', actorName: 'Olivia', url }),
+      emails.invitation({ locale, workspaceName: 'Acme', inviterName: 'Olivia', role: 'member', url, days: 7 }),
+      emails.accountLocked({ locale, email: 'a@example.com', minutes: 15, lockedUntil: '2026-11-01T10:15:00.000Z', unlockUrl: url, linkMinutes: 60 }),
+    ]);
+    for (const mail of rendered) {
+      expect(mail.html).toContain(`lang="${locale}"`);
+      expect(mail.text).toContain(url);
+      expect(mail.text).not.toMatch(/email\.\w+\.\w+|workspace\.roles/);
+    }
+    expect(rendered[2]!.text).toContain(locale === 'de' ? 'Olivia hat Sie' : 'Olivia invited you');
+  });
+
+  it('puts the sign-up notice\'s reset link in a paragraph and the sign-in link on the button', async () => {
+    const mail = await emails.signUpAttempt({ locale: 'en', email: 'a@example.com', signInUrl: 'http://localhost:3000/en/sign-in', resetUrl: 'http://localhost:3000/en/forgot-password' });
+    expect(mail.html).toMatch(/Forgot your password\?.*<a href="http:\/\/localhost:3000\/en\/forgot-password"[^>]*>Reset it here\.<\/a>/s);
+    expect(mail.text).toContain('http://localhost:3000/en/sign-in');
+  });
+});
+
+describe('transport errors and the sandbox', () => {
+  it('tells a permanent SMTP refusal (5xx) from a transient one and from a refused login', () => {
+    expect(new MailTransportError('x', { cause: { responseCode: 550 } }).permanent).toBe(true);
+    expect(new MailTransportError('x', { cause: { responseCode: 451 } }).permanent).toBe(false);
+    expect(new MailTransportError('x', { cause: { code: 'ECONNECTION' } }).permanent).toBe(false);
+    expect(new MailTransportError('x', { cause: { code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' } }).permanent).toBe(false);
+  });
+
+  it('redirects to MAIL_SANDBOX_TO with the real domain in the subject, and selects the dev mailbox without it', () => {
+    const base = { NODE_ENV: 'development' as const, SMTP_URL: 'smtp://127.0.0.1:25', MAIL_FROM: 'k@x.test', DEV_MAILBOX: false };
+    expect(sandboxed(message, { ...base, MAIL_SANDBOX: true, MAIL_SANDBOX_TO: 'qa@x.test' }, 'de')).toMatchObject({
+      to: 'qa@x.test',
+      subject: '[Sandbox: Example.com] Hello from the test',
+    });
+    expect(sandboxed(message, { ...base, MAIL_SANDBOX: false, MAIL_SANDBOX_TO: 'qa@x.test' })).toBe(message);
+    expect(selectTransport({ ...base, MAIL_SANDBOX: true })).toBe('dev-mailbox');
+    expect(() => selectTransport({ ...base, NODE_ENV: 'production', MAIL_SANDBOX: true })).toThrow(MailTransportError);
   });
 });

@@ -33,8 +33,7 @@ import type { DbOrTx, Tx } from '@/server/db/client';
 import { isUniqueViolation } from '@/server/db/errors';
 import { invitations, inviteLinks, users, workspaceMembers, workspaces } from '@/server/db/schema';
 import { withTenant } from '@/server/db/tenant';
-import { sendMail } from '@/server/email/mailer';
-import { emails } from '@/server/email/templates';
+import { queueMail } from '@/server/email/mail-queue';
 import { env } from '@/server/platform/env';
 import { AppError } from '@/server/platform/errors';
 
@@ -437,17 +436,13 @@ export async function revokeInviteLink(tx: Tx, scope: InviterScope, linkId: stri
 
 // ─── Mail ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Renders and sends the invitation mail (call after the transaction committed). */
-export async function sendInvitationMail(mail: InvitationMail): Promise<void> {
-  const rendered = await emails.invitation({
-    locale: mail.locale,
-    workspaceName: mail.workspaceName,
-    inviterName: mail.inviterName,
-    role: mail.role,
-    url: mail.url,
-    days: INVITATION_TTL_DAYS,
+/** Queues the invitation mail in `tx` — the invitation's own transaction: sent once it commits. */
+export async function queueInvitationMail(tx: DbOrTx, mail: InvitationMail): Promise<void> {
+  await queueMail(tx, {
+    kind: 'invitation',
+    to: mail.to,
+    data: { locale: mail.locale, workspaceName: mail.workspaceName, inviterName: mail.inviterName, role: mail.role, url: mail.url, days: INVITATION_TTL_DAYS },
   });
-  await sendMail({ to: mail.to, ...rendered });
 }
 
 // ─── Accepting (invitee side) ──────────────────────────────────────────────────────────────────

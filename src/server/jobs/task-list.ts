@@ -11,7 +11,7 @@ import { cleanupExpiredTask, pruneOutboxTask } from './maintenance-tasks';
 import { reconcileTask } from './reconcile-task';
 import { probeTask } from './probe-task';
 import { relayTask, sweepTask } from '@/server/outbox/outbox-relay';
-import { sendMailTask } from '@/server/email/mail-queue';
+import { sendMailTask } from '@/server/email/mail-send-task';
 
 /** Registers the outbox consumers (called once by the worker before it starts, and by tests). */
 export function registerConsumers(): void {

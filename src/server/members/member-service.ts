@@ -16,8 +16,8 @@
  * "at least one owner remains" cannot be raced (two owners demoting each other at the same time).
  * The actor's role is re-read after the lock: the role the request started with may be stale.
  *
- * Mail is not sent here: the mutations return a `notice` the caller sends after COMMIT
- * (see member-mail.ts and `ctx.afterCommit`).
+ * Mail is not sent here: the mutations return a `notice` the caller queues in the same
+ * transaction (see member-mail.ts; the worker sends it once the change commits).
  */
 import 'server-only';
 import { and, asc, count, eq, sql } from 'drizzle-orm';

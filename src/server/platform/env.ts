@@ -58,6 +58,15 @@ export const envSchema = z
     MAIL_FROM: z.string().min(3).default('Kanso <no-reply@kanso.localhost>'),
     /** Dev-only: store mail in the database and show it at /dev/mailbox. */
     DEV_MAILBOX: bool.default(false),
+    /**
+     * Sandbox (docs/email.md): no mail reaches its real recipient. Every mail goes to the dev mailbox,
+     * or to MAIL_SANDBOX_TO when set (its subject prefixed with the real recipient's domain). In
+     * production only together with MAIL_SANDBOX_TO (a staging stack).
+     */
+    MAIL_SANDBOX: bool.default(false),
+    MAIL_SANDBOX_TO: z.string().email().optional(),
+    /** Standard Webhooks secret (`whsec_…`) of POST /api/webhooks/email (bounces, complaints); unset: the endpoint answers 404. */
+    MAIL_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a whsec_… secret (base64)').optional(),
     /** Realtime sidecar (COLLAB-3): port and interface it listens on (loopback unless told). */
     REALTIME_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
     REALTIME_HOST: z.string().min(1).default('127.0.0.1'),
@@ -103,6 +112,9 @@ export const envSchema = z
       }
       if (!env.SMTP_URL) {
         ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production (no mail transport otherwise)' });
+      }
+      if (env.MAIL_SANDBOX && !env.MAIL_SANDBOX_TO) {
+        ctx.addIssue({ code: 'custom', path: ['MAIL_SANDBOX'], message: 'needs MAIL_SANDBOX_TO in production (the dev mailbox is refused there)' });
       }
     }
     if (env.RATE_LIMIT_STORE === 'redis' && !env.REDIS_URL) {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { deliverQueuedMail } from '../../../../test/support/mail';
 import type { Role } from '@/lib/permissions';
 import { AppError } from '@/server/platform/errors';
 import { superSql } from '../../../../test/support/db';
@@ -36,11 +37,12 @@ async function counts(workspaceId: string): Promise<Counts> {
       (SELECT count(*)::int FROM invite_links WHERE workspace_id = ${workspaceId}) AS links,
       (SELECT count(*)::int FROM workspace_members WHERE workspace_id = ${workspaceId}) AS members,
       (SELECT count(*)::int FROM audit_log WHERE workspace_id = ${workspaceId}) AS audit,
-      (SELECT count(*)::int FROM dev_mails) AS mails`;
+      (SELECT count(*)::int FROM mail_messages) AS mails`;
   return row!;
 }
 
 async function mailsTo(address: string) {
+  await deliverQueuedMail();
   return superSql()<{ subject: string; text: string; html: string }[]>`
     SELECT subject, text, html FROM dev_mails WHERE "to" = ${address.toLowerCase()} ORDER BY created_at, id`;
 }

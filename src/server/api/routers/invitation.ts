@@ -1,6 +1,6 @@
 /**
  * Invitations (TEN-3). Admin side: workspace procedures (one transaction each, audit entries in it,
- * mail after COMMIT through `ctx.afterCommit`). Invitee side: `inspect` (public) and `accept` /
+ * the mail queued in that transaction, sent by the worker once it commits). Invitee side: `inspect` (public) and `accept` /
  * `acceptLink` (signed in) take a self-locating token, not an id — the service scopes the
  * transaction to the workspace the token names.
  */
@@ -22,7 +22,7 @@ import {
   resendInvitation,
   revokeInvitation,
   revokeInviteLink,
-  sendInvitationMail,
+  queueInvitationMail,
   type InviterScope,
 } from '@/server/invitations/invitation-service';
 import { emailSchema } from '@/server/auth/schemas';
@@ -111,7 +111,7 @@ export const invitationRouter = router({
     .mutation(async ({ ctx, input }) => {
       await limitInvitationMail(ctx);
       const { invitation, refreshed, mail } = await createInvitation(ctx.db, scopeOf(ctx), input);
-      ctx.afterCommit(() => sendInvitationMail(mail));
+      await queueInvitationMail(ctx.db, mail);
       ctx.log.info({ invitationId: invitation.id, refreshed }, 'invitation.created');
       return { invitation: toWire(invitation), refreshed };
     }),
@@ -128,7 +128,7 @@ export const invitationRouter = router({
     .mutation(async ({ ctx, input }) => {
       await limitInvitationMail(ctx);
       const { invitation, mail } = await resendInvitation(ctx.db, scopeOf(ctx), input.invitationId);
-      ctx.afterCommit(() => sendInvitationMail(mail));
+      await queueInvitationMail(ctx.db, mail);
       ctx.log.info({ invitationId: invitation.id }, 'invitation.resent');
       return { invitation: toWire(invitation) };
     }),

@@ -3,6 +3,7 @@
  * The rules themselves are covered in src/server/members/member-service.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { deliverQueuedMail } from '../../../../test/support/mail';
 import type { Role } from '@/lib/permissions';
 import { localiseError } from '@/server/api/errors';
 import { adminSql, superSql } from '../../../../test/support/db';
@@ -24,12 +25,13 @@ async function snapshot(workspaceId: string) {
   const [members, audit, mails] = await Promise.all([
     superSql()<{ user_id: string; role: string }[]>`SELECT user_id, role FROM workspace_members WHERE workspace_id = ${workspaceId} ORDER BY user_id`,
     superSql()<{ seq: number }[]>`SELECT seq FROM audit_log WHERE workspace_id = ${workspaceId} ORDER BY seq`,
-    superSql()<{ n: number }[]>`SELECT count(*)::int AS n FROM dev_mails`,
+    superSql()<{ n: number }[]>`SELECT count(*)::int AS n FROM mail_messages`,
   ]);
   return { members, audit, mails: mails[0]?.n };
 }
 
 async function mailsTo(email: string) {
+  await deliverQueuedMail();
   return adminSql()<{ subject: string; text: string }[]>`SELECT subject, text FROM dev_mails WHERE "to" = ${email} ORDER BY created_at, id`;
 }
 

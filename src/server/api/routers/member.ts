@@ -1,13 +1,13 @@
 /**
  * Members of a workspace (TEN-1, TEN-2). Thin: validate, pick the guard, call the member service
  * (which holds the rules) inside the procedure's workspace-scoped transaction, and queue the
- * affected member's mail for after COMMIT.
+ * affected member's mail in that transaction (sent by the worker once it commits).
  */
 import { z } from 'zod';
 import { text } from '@/server/platform/input';
 import { isoTimestamp, toWire } from '@/server/platform/wire';
 import { ROLES } from '@/lib/permissions';
-import { sendMemberNotice } from '@/server/members/member-mail';
+import { queueMemberNotice } from '@/server/members/member-mail';
 import {
   changeMemberRole,
   leaveWorkspace,
@@ -19,7 +19,8 @@ import {
   type Actor,
   type MemberNotice,
 } from '@/server/members/member-service';
-import { router, workspaceProcedure, type AfterCommitTask, type Context } from '../trpc';
+import type { DbOrTx } from '@/server/db/client';
+import { router, workspaceProcedure, type Context } from '../trpc';
 
 const role = z.enum(ROLES);
 const userId = z.string().uuid();
@@ -36,8 +37,8 @@ function actorOf(ctx: Pick<Context, 'ip' | 'requestId'> & { user: { id: string }
   return { userId: ctx.user.id, ip: ctx.ip, requestId: ctx.requestId };
 }
 
-function mailAfterCommit(ctx: { afterCommit: (task: AfterCommitTask) => void }, notice: MemberNotice | null): void {
-  if (notice) ctx.afterCommit(() => sendMemberNotice(notice));
+async function queueNotice(ctx: { db: DbOrTx }, notice: MemberNotice | null): Promise<void> {
+  if (notice) await queueMemberNotice(ctx.db, notice);
 }
 
 export const memberRouter = router({
@@ -57,7 +58,7 @@ export const memberRouter = router({
     .output(z.object({ userId, from: role, to: role, changed: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       const { notice, ...result } = await changeMemberRole(ctx.db, ctx.workspace, actorOf(ctx), input.userId, input.role);
-      mailAfterCommit(ctx, notice);
+      await queueNotice(ctx, notice);
       if (result.changed) ctx.log.info({ targetUserId: input.userId, from: result.from, to: result.to }, 'member.role_changed');
       return result;
     }),
@@ -67,7 +68,7 @@ export const memberRouter = router({
     .output(z.object({ userId, role }))
     .mutation(async ({ ctx, input }) => {
       const { notice, ...result } = await removeMember(ctx.db, ctx.workspace, actorOf(ctx), input.userId);
-      mailAfterCommit(ctx, notice);
+      await queueNotice(ctx, notice);
       ctx.log.info({ targetUserId: input.userId }, 'member.removed');
       return result;
     }),
@@ -85,7 +86,7 @@ export const memberRouter = router({
     .output(z.object({ userId, previousRole: role }))
     .mutation(async ({ ctx, input }) => {
       const { notice, ...result } = await transferOwnership(ctx.db, ctx.workspace, actorOf(ctx), input.userId, input.confirmation);
-      mailAfterCommit(ctx, notice);
+      await queueNotice(ctx, notice);
       ctx.log.info({ targetUserId: input.userId }, 'workspace.ownership_transferred');
       return result;
     }),

@@ -1,21 +1,31 @@
 /**
- * The mails Kanso sends, each rendered in the recipient's locale (HTML + plain text) for `sendMail`.
- * The renderers (./render-mail.ts, React Email) load on the first mail, not when the server starts.
+ * The mails Kanso sends (./catalog.ts), each rendered in the recipient's locale (HTML + plain
+ * text). The renderer (./render-mail.ts, React Email) loads on the first mail, not when a process
+ * starts — in practice in the worker, which renders queued mails (src/server/email/mail-queue.ts).
  */
-type Renderers = typeof import('./render-mail').renderers;
-type Props<K extends keyof Renderers> = Parameters<Renderers[K]>[0];
+import type { MailData, MailKind } from './catalog';
+import type { RenderedMail } from './render-mail';
 
-let loading: Promise<Renderers> | undefined;
-const renderers = () => (loading ??= import('./render-mail').then((m) => m.renderers));
+export type { MailData, MailKind } from './catalog';
+export type { RenderedMail } from './render-mail';
 
+let loading: Promise<typeof import('./render-mail')> | undefined;
+
+/** Renders the mail `kind` from its data. */
+export async function renderMail<K extends MailKind>(kind: K, data: MailData[K]): Promise<RenderedMail> {
+  const renderer = await (loading ??= import('./render-mail'));
+  return renderer.renderMail(kind, data);
+}
+
+/** One renderer per mail, by the props each takes (tests and previews). */
 export const emails = {
-  verifyEmail: async (props: Props<'verifyEmail'>) => (await renderers()).verifyEmail(props),
-  passwordReset: async (props: Props<'passwordReset'>) => (await renderers()).passwordReset(props),
-  magicLink: async (props: Props<'magicLink'>) => (await renderers()).magicLink(props),
-  passwordChanged: async (props: Props<'passwordChanged'>) => (await renderers()).passwordChanged(props),
-  signUpAttempt: async (props: Props<'signUpAttempt'>) => (await renderers()).signUpAttempt(props),
-  roleChanged: async (props: Props<'roleChanged'>) => (await renderers()).roleChanged(props),
-  memberRemoved: async (props: Props<'memberRemoved'>) => (await renderers()).memberRemoved(props),
-  invitation: async (props: Props<'invitation'>) => (await renderers()).invitation(props),
-  accountLocked: async (props: Props<'accountLocked'>) => (await renderers()).accountLocked(props),
+  verifyEmail: (data: MailData['verify_email']) => renderMail('verify_email', data),
+  passwordReset: (data: MailData['reset_password']) => renderMail('reset_password', data),
+  magicLink: (data: MailData['magic_link']) => renderMail('magic_link', data),
+  passwordChanged: (data: MailData['password_changed']) => renderMail('password_changed', data),
+  signUpAttempt: (data: MailData['sign_up_attempt']) => renderMail('sign_up_attempt', data),
+  roleChanged: (data: MailData['role_changed']) => renderMail('role_changed', data),
+  memberRemoved: (data: MailData['member_removed']) => renderMail('member_removed', data),
+  invitation: (data: MailData['invitation']) => renderMail('invitation', data),
+  accountLocked: (data: MailData['account_locked']) => renderMail('account_locked', data),
 };
