@@ -3,11 +3,20 @@
  * failing for WEBHOOK_DISABLE_AFTER_HOURS (JOBS-3). One small, isolated function so it moves easily
  * when the mail templates are reworked (src/server/email/templates).
  *
- * Plain HTML rather than the React Email layout on purpose: this mail is rendered in the job worker,
- * which runs with `--conditions=react-server` (package.json start:worker), where `react-dom/server`
- * — and so `@react-email/render` — throws "not supported in React Server Components".
+ * Rendered in the job worker, which runs with `--conditions=react-server` (package.json
+ * start:worker). There React's client API is absent, so:
+ *   - plain HTML rather than the React Email layout: `react-dom/server` (and so `@react-email/render`)
+ *     throws "not supported in React Server Components";
+ *   - `createTranslator` from `use-intl/core` rather than `@/i18n/messages` (next-intl's entry
+ *     imports use-intl's React bindings, which need `useEffect`: the worker would not start).
  */
-import { translator } from '@/i18n/messages';
+import { createTranslator } from 'use-intl/core';
+import de from '../../../messages/de.json';
+import en from '../../../messages/en.json';
+
+function translator(locale: string) {
+  return locale === 'de' ? createTranslator({ locale: 'de', messages: de }) : createTranslator({ locale: 'en', messages: en });
+}
 
 export interface EndpointDisabledMailProps {
   locale: string;
