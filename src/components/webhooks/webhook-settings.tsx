@@ -313,7 +313,7 @@ function DeliveryLog({ workspaceSlug, endpoint }: { workspaceSlug: string; endpo
   const when = (iso: string) => format.dateTime(new Date(iso), { dateStyle: 'medium', timeStyle: 'medium' });
 
   return (
-    <section className="mt-4 grid gap-3 border-t border-border pt-4" aria-label={t('caption', { url: endpoint.url })} data-testid="webhook-deliveries">
+    <section className="mt-4 grid min-w-0 gap-3 border-t border-border pt-4" aria-label={t('caption', { url: endpoint.url })} data-testid="webhook-deliveries">
       <div className="flex items-center justify-between gap-2">
         <h3 className="text-sm font-semibold">{t('title')}</h3>
         <Button type="button" variant="ghost" size="sm" onClick={() => void log.refetch()}>
@@ -329,11 +329,11 @@ function DeliveryLog({ workspaceSlug, endpoint }: { workspaceSlug: string; endpo
       ) : log.data.items.length === 0 ? (
         <p className="rounded-lg border border-dashed border-border p-4 text-center text-sm text-muted-foreground">{t('empty')}</p>
       ) : (
-        <ul className="grid gap-2">
+        <ul className="grid min-w-0 gap-2">
           {log.data.items.map((delivery) => {
             const replaying = replay.isPending && replay.variables?.deliveryId === delivery.id;
             return (
-              <li key={delivery.id} className="rounded-md border border-border p-3 text-sm" data-testid="webhook-delivery">
+              <li key={delivery.id} className="min-w-0 rounded-md border border-border p-3 text-sm" data-testid="webhook-delivery">
                 <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
                   <span className={cn('rounded-full border px-2 py-0.5 text-xs font-medium', stateClass(delivery.state))} data-testid="webhook-delivery-state">
                     {t(`state.${delivery.state}`)}
@@ -357,7 +357,7 @@ function DeliveryLog({ workspaceSlug, endpoint }: { workspaceSlug: string; endpo
                   </Button>
                 </div>
                 {delivery.attemptLog.length > 0 ? (
-                  <div className="mt-2 overflow-x-auto">
+                  <div className="mt-2 min-w-0 overflow-x-auto">
                     <table className="w-full min-w-[28rem] text-left text-xs">
                       <thead className="text-muted-foreground">
                         <tr>
@@ -480,7 +480,7 @@ function EndpointCard({ workspaceSlug, endpoint, onSecret }: { workspaceSlug: st
   const date = (iso: string) => format.dateTime(new Date(iso), { dateStyle: 'medium', timeStyle: 'short' });
 
   return (
-    <li className="rounded-lg border border-border bg-card p-4 shadow-sm" data-testid="webhook-endpoint">
+    <li className="min-w-0 rounded-lg border border-border bg-card p-4 shadow-sm" data-testid="webhook-endpoint">
       <div className="flex flex-wrap items-start gap-3">
         <div className="min-w-0 flex-1">
           <p className="font-mono text-sm break-all" data-testid="webhook-endpoint-url">
@@ -643,7 +643,7 @@ export function WebhookSettings({ workspaceSlug }: { workspaceSlug: string }) {
 
   return (
     <>
-      <section aria-labelledby="webhook-create-heading" className="rounded-lg border border-border bg-card p-6 shadow-sm">
+      <section aria-labelledby="webhook-create-heading" className="min-w-0 rounded-lg border border-border bg-card p-6 shadow-sm">
         <h2 id="webhook-create-heading" className="mb-4 font-semibold">
           {t('form.createTitle')}
         </h2>
@@ -657,7 +657,7 @@ export function WebhookSettings({ workspaceSlug }: { workspaceSlug: string }) {
           }}
         />
       </section>
-      <section aria-labelledby="webhook-list-heading" className="grid gap-3">
+      <section aria-labelledby="webhook-list-heading" className="grid min-w-0 gap-3">
         <h2 id="webhook-list-heading" className="font-semibold">
           {t('listLabel')}
         </h2>
@@ -668,7 +668,7 @@ export function WebhookSettings({ workspaceSlug }: { workspaceSlug: string }) {
         ) : list.data.length === 0 ? (
           <p className="rounded-lg border border-dashed border-border p-6 text-center text-sm text-muted-foreground">{t('empty')}</p>
         ) : (
-          <ul className="grid gap-3" data-testid="webhook-endpoints">
+          <ul className="grid min-w-0 gap-3" data-testid="webhook-endpoints">
             {list.data.map((endpoint) => (
               <EndpointCard key={endpoint.id} workspaceSlug={workspaceSlug} endpoint={endpoint} onSecret={setRevealed} />
             ))}

@@ -35,7 +35,7 @@ export default async function WebhooksPage({ params }: Props) {
   const queryClient = getQueryClient();
   await queryClient.prefetchQuery(trpc.webhook.list.queryOptions({ workspaceSlug: workspace.slug }));
   return (
-    <div className="grid gap-6">
+    <div className="grid min-w-0 gap-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">{t('title')}</h1>
         <p className="mt-1 text-sm text-muted-foreground">{t('description')}</p>
