@@ -15,6 +15,13 @@ describe('the worker task list', () => {
     expect(run.stdout).toContain('webhook.deliver');
   });
 
+  it('the operator commands load as the CLI runs them (tsx, no react-server condition: no server-only module)', () => {
+    const script = `import('./src/server/webhooks/webhook-operations.ts').then((m) => console.log(typeof m.retryDeadDelivery))`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.stdout.trim()).toBe('function');
+  });
+
   it('renders the endpoint-disabled mail there, localised', () => {
     const script = `import('./src/server/webhooks/endpoint-disabled-mail.ts').then((m) => { const r = m.renderEndpointDisabledMail({ locale: 'de', workspaceName: 'A<b>', endpointHost: 'hooks.example.com', hours: 72, url: 'http://localhost/de/w/a/settings/webhooks' }); console.log(JSON.stringify(r)); })`;
     const run = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 30_000 });

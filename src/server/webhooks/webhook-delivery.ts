@@ -26,23 +26,20 @@ import type { Logger } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { isWebhookEventType } from '@/lib/webhook-events';
 import { recordAudit } from '@/server/audit/audit-service';
-import type { Database, DbOrTx, Tx } from '@/server/db/client';
+import type { Database, Tx } from '@/server/db/client';
 import { users, webhookAttempts, webhookDeliveries, webhookEndpoints, workspaceMembers, workspaces } from '@/server/db/schema';
 import { withSystem } from '@/server/db/tenant';
 import { queueMail } from '@/server/email/mail-queue';
 import type { OutboxConsumer } from '@/server/outbox/outbox-consumers';
 import { env } from '@/server/platform/env';
-import { defineTask, enqueueJob } from '@/server/platform/jobs';
+import { defineTask } from '@/server/platform/jobs';
 import { renderEndpointDisabledMail } from './endpoint-disabled-mail';
 import { payloadOf } from './webhook-payload';
 import { sendWebhook, type SendResult } from './webhook-sender';
 import { openSecret } from './secret-box';
+import { DELIVER_JOB_ATTEMPTS, enqueueDelivery } from './webhook-queue';
 
-declare module '@/server/platform/jobs' {
-  interface JobPayloads {
-    'webhook.deliver': { deliveryId: string; replay?: boolean };
-  }
-}
+export { enqueueDelivery } from './webhook-queue';
 
 /** The default schedule (seconds between attempts): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 export const DEFAULT_RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18000, 36000, 36000] as const;
@@ -53,18 +50,6 @@ export function retrySchedule(): number[] {
     .WEBHOOK_RETRY_SCHEDULE_SECONDS.split(',')
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isFinite(n) && n >= 0);
-}
-
-/** Database failures a job gets again this many times (the worker's backoff), before the reconciler. */
-const DELIVER_JOB_ATTEMPTS = 5;
-
-/** Enqueues the next attempt of `deliveryId` in `tx` (one waiting job per delivery and kind). */
-export async function enqueueDelivery(tx: DbOrTx, deliveryId: string, options: { runAt?: Date; replay?: boolean } = {}): Promise<void> {
-  await enqueueJob(tx, 'webhook.deliver', options.replay ? { deliveryId, replay: true } : { deliveryId }, {
-    jobKey: `webhook.${options.replay ? 'replay' : 'deliver'}:${deliveryId}`,
-    runAt: options.runAt,
-    maxAttempts: DELIVER_JOB_ATTEMPTS,
-  });
 }
 
 /**

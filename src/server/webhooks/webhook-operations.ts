@@ -10,7 +10,7 @@ import type { Database } from '@/server/db/client';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '@/server/db/schema';
 import { withSystem } from '@/server/db/tenant';
 import type { Operator } from '@/server/jobs/dead-letters';
-import { enqueueDelivery } from './webhook-delivery';
+import { enqueueDelivery } from './webhook-queue';
 
 export interface DeadDeliverySummary {
   id: string;

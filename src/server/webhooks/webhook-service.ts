@@ -20,7 +20,7 @@ import type { Tx } from '@/server/db/client';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from '@/server/db/schema';
 import { AppError } from '@/server/platform/errors';
 import { checkWebhookUrl } from './address-guard';
-import { enqueueDelivery } from './webhook-delivery';
+import { enqueueDelivery } from './webhook-queue';
 import { testPayload } from './webhook-payload';
 import { newSigningSecret, sealSecret } from './secret-box';
 
