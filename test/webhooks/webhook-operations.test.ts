@@ -4,6 +4,7 @@
  * operations chain.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATIONS_CHAIN_ID } from '@/server/audit/audit-service';
 import type { WorkerRuntime } from '@/server/jobs/worker-runtime';
 import { resetEnvCache } from '@/server/platform/env';
 import { listDeadDeliveries, purgeDeadDeliveries, retryDeadDelivery, showDelivery } from '@/server/webhooks/webhook-operations';
@@ -35,7 +36,7 @@ afterEach(async () => {
 
 const operationsAudit = () =>
   adminSql()<{ action: string; data: Record<string, unknown>; target_id: string | null }[]>`
-    SELECT action, data, target_id FROM audit_log WHERE chain_id = '00000000-0000-0000-0000-000000000001' ORDER BY seq`;
+    SELECT action, data, target_id FROM audit_log WHERE chain_id = ${OPERATIONS_CHAIN_ID} ORDER BY seq`;
 
 async function deadDelivery(): Promise<string> {
   const user = await makeUser();
