@@ -59,4 +59,9 @@ export const APP_ENV: Record<string, string> = {
   // a failed spec): every policy ×10. The limits themselves are proven in test/security/ over HTTP;
   // e2e/rate-limit.spec.ts shows a refusal in the UI at this scale.
   RATE_LIMIT_SCALE: '10',
+  // Webhook receivers run by the specs listen on 127.0.0.1 (e2e/webhooks.spec.ts). Loopback is a
+  // dev/test-only allowance that a production build refuses — unless the process is marked a
+  // throw-away test stack (KANSO_TEST_STACK), which this is. Private ranges stay refused.
+  WEBHOOK_ALLOW_LOOPBACK: 'true',
+  KANSO_TEST_STACK: 'true',
 };

@@ -33,8 +33,16 @@ export const AUDIT_ACTIONS = [
   'invite_link.used',
   // exports
   'audit.exported',
+  // webhooks (JOBS-3)
+  'webhook.created',
+  'webhook.updated',
+  'webhook.rotated',
+  'webhook.deleted',
+  'webhook.disabled',
   // operations (the operations chain: operators through the CLI, no workspace)
   'jobs.dead_letter_retried',
   'jobs.dead_letters_purged',
+  'webhooks.delivery_retried',
+  'webhooks.dead_deliveries_purged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -38,6 +38,7 @@ const ADMIN = [
   'project:manage-members',
   'comment:update:all',
   'comment:delete:all',
+  'webhook:manage',
 ] as const;
 const OWNER = [...ADMIN, 'workspace:delete', 'workspace:transfer'] as const;
 

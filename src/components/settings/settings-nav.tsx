@@ -10,12 +10,14 @@ export function SettingsNav({ slug }: { slug: string }) {
   const pathname = usePathname();
   const canInvite = useCan('invitation:read');
   const canAudit = useCan('audit:read');
+  const canWebhooks = useCan('webhook:manage');
   const base = `/w/${slug}/settings`;
   const items = [
     { href: base, label: t('general'), show: true },
     { href: `${base}/members`, label: t('members'), show: true },
     { href: `${base}/invitations`, label: t('invitations'), show: canInvite },
     { href: `${base}/audit`, label: t('audit'), show: canAudit },
+    { href: `${base}/webhooks`, label: t('webhooks'), show: canWebhooks },
   ];
   return (
     <ul className="flex gap-1 overflow-x-auto md:flex-col">

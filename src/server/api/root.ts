@@ -9,6 +9,7 @@ import { projectRouter } from './routers/project';
 import { taskRouter } from './routers/task';
 import { realtimeRouter } from './routers/realtime';
 import { userRouter } from './routers/user';
+import { webhookRouter } from './routers/webhook';
 import { workspaceRouter } from './routers/workspace';
 
 export const appRouter = router({
@@ -21,6 +22,7 @@ export const appRouter = router({
   task: taskRouter,
   realtime: realtimeRouter,
   user: userRouter,
+  webhook: webhookRouter,
   workspace: workspaceRouter,
 });
 

@@ -8,14 +8,18 @@
  */
 import type { TaskDefinition, TaskName } from '@/server/platform/jobs';
 import { cleanupExpiredTask, pruneOutboxTask } from './maintenance-tasks';
-import { reconcileTask } from './reconcile-task';
+import { reconcileTask, registerReconciler } from './reconcile-task';
 import { probeTask } from './probe-task';
 import { relayTask, sweepTask } from '@/server/outbox/outbox-relay';
 import { sendMailTask } from '@/server/email/mail-send-task';
+import { registerOutboxConsumer } from '@/server/outbox/outbox-consumers';
+import { deliverWebhookTask, requeueStuckDeliveries, webhookConsumer } from '@/server/webhooks/webhook-delivery';
 
 /** Registers the outbox consumers (called once by the worker before it starts, and by tests). */
 export function registerConsumers(): void {
-  // Each domain's consumer: registerOutboxConsumer(webhookConsumer), … (see outbox-consumers.ts).
+  // Each domain's consumer (see outbox-consumers.ts), and its reconciler of effects stuck half-way.
+  registerOutboxConsumer(webhookConsumer);
+  registerReconciler('webhooks', requeueStuckDeliveries);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,6 +31,7 @@ export const TASKS: ReadonlyArray<TaskDefinition<any>> = [
   reconcileTask,
   probeTask,
   sendMailTask,
+  deliverWebhookTask,
 ];
 
 export interface Schedule {

@@ -100,6 +100,25 @@ export const envSchema = z
     JOBS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
     /** Outbox events older than this (and relayed to every consumer) are pruned. */
     OUTBOX_RETENTION_DAYS: z.coerce.number().min(0.0001).max(3650).default(30),
+    /**
+     * Webhooks (JOBS-3, docs/webhooks.md): seconds between a delivery's scheduled attempts, comma-separated
+     * (one attempt more than entries; then the delivery is dead). Default: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+     */
+    WEBHOOK_RETRY_SCHEDULE_SECONDS: z
+      .string()
+      .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, 'must be comma-separated seconds, e.g. "5,300,1800"')
+      .default('5,300,1800,7200,18000,36000,36000'),
+    /** An endpoint whose deliveries failed without a success for this long is disabled and its admins are mailed. */
+    WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().min(0.0001).max(8760).default(72),
+    /** Timeout of one delivery request (connect + response), ms. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /**
+     * Development and tests only: loopback receivers (127.0.0.0/8, ::1) are allowed. Refused in
+     * production unless KANSO_TEST_STACK is set too (the E2E stack runs a production build).
+     */
+    WEBHOOK_ALLOW_LOOPBACK: bool.default(false),
+    /** Marks a throw-away test stack (E2E) running a production build: allows its test-only switches. Never in a deployment. */
+    KANSO_TEST_STACK: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SENTRY_DSN: optionalUrl,
     NEXT_PUBLIC_SENTRY_DSN: optionalUrl,
@@ -109,6 +128,9 @@ export const envSchema = z
     if (env.NODE_ENV === 'production') {
       if (env.DEV_MAILBOX) {
         ctx.addIssue({ code: 'custom', path: ['DEV_MAILBOX'], message: 'is a dev-only switch and must not be set in production' });
+      }
+      if (env.WEBHOOK_ALLOW_LOOPBACK && !env.KANSO_TEST_STACK) {
+        ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'is a dev/test-only switch and must not be set in production' });
       }
       if (!env.SMTP_URL) {
         ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production (no mail transport otherwise)' });

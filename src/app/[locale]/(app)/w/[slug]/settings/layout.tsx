@@ -7,7 +7,7 @@ export default async function SettingsLayout({ children, params }: { children: R
   const t = await getTranslations('settingsNav');
   return (
     <div className="grid gap-8 md:grid-cols-[12rem_1fr]">
-      <nav aria-label={t('label')}>
+      <nav aria-label={t('label')} className="min-w-0">
         <SettingsNav slug={slug} />
       </nav>
       <div className="min-w-0">{children}</div>
