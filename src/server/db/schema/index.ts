@@ -6,3 +6,4 @@ export * from './boards';
 export * from './platform';
 export * from './lockouts';
 export * from './jobs';
+export * from './notifications';
