@@ -12,10 +12,14 @@ import { reconcileTask } from './reconcile-task';
 import { probeTask } from './probe-task';
 import { relayTask, sweepTask } from '@/server/outbox/outbox-relay';
 import { sendMailTask } from '@/server/email/mail-queue';
+import { registerOutboxConsumer } from '@/server/outbox/outbox-consumers';
+import { notificationsConsumer } from '@/server/notifications/notification-consumer';
+import { digestSweepTask, digestTask } from '@/server/notifications/digest';
 
 /** Registers the outbox consumers (called once by the worker before it starts, and by tests). */
 export function registerConsumers(): void {
   // Each domain's consumer: registerOutboxConsumer(webhookConsumer), … (see outbox-consumers.ts).
+  registerOutboxConsumer(notificationsConsumer);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,6 +31,8 @@ export const TASKS: ReadonlyArray<TaskDefinition<any>> = [
   reconcileTask,
   probeTask,
   sendMailTask,
+  digestTask,
+  digestSweepTask,
 ];
 
 export interface Schedule {
@@ -41,4 +47,6 @@ export const SCHEDULES: readonly Schedule[] = [
   { task: 'jobs.reconcile', cron: '*/5 * * * *' },
   { task: 'outbox.prune', cron: '17 * * * *' },
   { task: 'cleanup.expired', cron: '41 3 * * *' },
+  // Digests whose job was lost or dead-lettered (COLLAB-7): anyone with overdue unread, emailable notifications.
+  { task: 'notifications.digest-sweep', cron: '23 6 * * *' },
 ];

@@ -91,6 +91,8 @@ export const envSchema = z
     JOBS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
     /** Outbox events older than this (and relayed to every consumer) are pruned. */
     OUTBOX_RETENTION_DAYS: z.coerce.number().min(0.0001).max(3650).default(30),
+    /** A notification still unread this long after it was made goes into the recipient's email digest (COLLAB-7). */
+    NOTIFICATION_DIGEST_DELAY_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SENTRY_DSN: optionalUrl,
     NEXT_PUBLIC_SENTRY_DSN: optionalUrl,
