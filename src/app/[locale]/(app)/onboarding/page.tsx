@@ -10,7 +10,7 @@ export default async function OnboardingPage({ params }: { params: Promise<{ loc
   const [t, workspaces] = await Promise.all([getTranslations('workspace'), (await serverCaller()).workspace.list()]);
   return (
     <>
-      <SiteHeader signedIn />
+      <SiteHeader signedIn bell />
       <main id="main" className="mx-auto flex max-w-md flex-col px-4 py-16">
         <Card>
           <CardTitle>{workspaces.length === 0 ? t('createTitle') : t('createAnotherTitle')}</CardTitle>

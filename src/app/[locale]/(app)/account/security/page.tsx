@@ -26,7 +26,7 @@ export default async function SecurityPage({ params }: Props) {
   const user = (await getSession())?.user;
   return (
     <>
-      <SiteHeader signedIn>
+      <SiteHeader signedIn bell>
         <div className="flex-1" />
         <Button asChild variant="ghost" size="sm">
           <Link href="/w">{t('backToApp')}</Link>

@@ -31,7 +31,7 @@ export default async function WorkspaceLayout({
   if (!workspace) {
     return (
       <>
-        <SiteHeader signedIn />
+        <SiteHeader signedIn bell />
         <main id="main" className="mx-auto max-w-md px-4 py-24 text-center" data-testid="no-access">
           <h1 className="text-2xl font-semibold">{t('noAccessTitle')}</h1>
           <p className="mt-3 text-muted-foreground">{t('noAccessBody')}</p>
@@ -52,7 +52,7 @@ export default async function WorkspaceLayout({
   return (
     <HydrateClient>
       <WorkspaceRoleProvider value={{ role: workspace.role, userId: me?.id ?? '', workspaceSlug: workspace.slug }}>
-        <SiteHeader signedIn>
+        <SiteHeader signedIn bell>
           <WorkspaceSwitcher current={workspace} />
           <div className="flex-1" />
           <UserMenu email={me?.email ?? ''} workspaceSlug={workspace.slug} role={workspace.role} />
