@@ -59,4 +59,7 @@ export const APP_ENV: Record<string, string> = {
   // a failed spec): every policy ×10. The limits themselves are proven in test/security/ over HTTP;
   // e2e/rate-limit.spec.ts shows a refusal in the UI at this scale.
   RATE_LIMIT_SCALE: '10',
+  // The notification digest goes out this long after the first unread notification of a burst
+  // (default one hour): e2e/notifications.spec.ts reads it from the mail sink.
+  NOTIFICATION_DIGEST_DELAY_SECONDS: '20',
 };
