@@ -3,8 +3,20 @@
  * isolated function on purpose: the email templates (src/server/email/templates) are being reworked;
  * this one moves there as a React Email component by keeping its inputs (`DigestMailInput`).
  */
-import { translator } from '@/i18n/messages';
+import { createTranslator } from 'use-intl/core';
 import type { NotificationKind } from '@/server/db/schema';
+import de from '../../../messages/de.json';
+import en from '../../../messages/en.json';
+
+/**
+ * The worker renders this mail: it runs under the `react-server` condition, where next-intl's
+ * React entry (what `@/i18n/messages` imports) does not load — so use-intl's core translator here.
+ */
+const MESSAGES = { en, de } as const;
+function translator(locale: string) {
+  const safe = locale === 'de' ? 'de' : 'en';
+  return createTranslator({ locale: safe, messages: MESSAGES[safe] as typeof en });
+}
 
 export interface DigestItem {
   kind: NotificationKind;
