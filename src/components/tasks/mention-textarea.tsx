@@ -128,8 +128,8 @@ export function MentionTextarea({ value, onValueChange, onKeyDown, className, ..
                 }}
                 onMouseEnter={() => setActive(i)}
               >
-                <span className="font-medium">{m.name || m.email}</span>
-                {m.name && <span className="ml-2 text-xs text-muted-foreground">{m.email}</span>}
+                <span className="block truncate font-medium">{m.name || m.email}</span>
+                {m.name && <span className="block truncate text-xs text-muted-foreground">{m.email}</span>}
               </li>
             ))
           )}
