@@ -14,6 +14,8 @@ import { NOTIFICATION_KINDS, notificationPreferences, notifications, projects, t
 import { setTenant, withTenant } from '@/server/db/tenant';
 import { AppError } from '@/server/platform/errors';
 
+export { NOTIFICATION_KINDS };
+
 /** Most notifications one list call answers (page on with `nextCursor`). */
 export const NOTIFICATION_PAGE_MAX = 50;
 /** The badge counts up to this (and shows "99+" beyond 99). */

@@ -1,12 +1,12 @@
 /** The inbox (COLLAB-7): a user's own notifications across their workspaces, and their preferences. */
 import { z } from 'zod';
-import { NOTIFICATION_KINDS } from '@/server/db/schema';
 import {
   getPreferences,
   listNotifications,
   markAllRead,
   markRead,
   NOTIFICATION_CURSOR_PATTERN,
+  NOTIFICATION_KINDS,
   NOTIFICATION_PAGE_MAX,
   setPreferences,
   unreadCount,
