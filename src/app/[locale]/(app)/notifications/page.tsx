@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { NotificationInbox } from '@/components/notifications/notification-inbox';
 import { SiteHeader } from '@/components/layout/site-header';
+import { NotificationBell } from '@/components/notifications/notification-bell';
 import { Button } from '@/components/ui/button';
 import { Link } from '@/i18n/navigation';
 import { getQueryClient, HydrateClient, trpc } from '@/lib/trpc/server';
@@ -23,7 +24,7 @@ export default async function NotificationsPage({ params }: Props) {
   await getQueryClient().prefetchInfiniteQuery(trpc.notification.list.infiniteQueryOptions({}, { getNextPageParam: (page) => page.nextCursor ?? undefined }));
   return (
     <>
-      <SiteHeader signedIn bell>
+      <SiteHeader signedIn bell={<NotificationBell />}>
         <div className="flex-1" />
         <Button asChild variant="ghost" size="sm">
           <Link href="/w">{t('backToApp')}</Link>

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { NotificationPreferences } from '@/components/notifications/notification-preferences';
 import { SiteHeader } from '@/components/layout/site-header';
+import { NotificationBell } from '@/components/notifications/notification-bell';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Link } from '@/i18n/navigation';
@@ -23,7 +24,7 @@ export default async function NotificationSettingsPage({ params }: Props) {
   await getQueryClient().prefetchQuery(trpc.notification.preferences.get.queryOptions());
   return (
     <>
-      <SiteHeader signedIn bell>
+      <SiteHeader signedIn bell={<NotificationBell />}>
         <div className="flex-1" />
         <Button asChild variant="ghost" size="sm">
           <Link href="/w">{t('backToApp')}</Link>
