@@ -142,9 +142,26 @@ CREATE POLICY invitations_system_read ON invitations FOR SELECT USING (app_is_sy
 -- The operations audit chain (OPERATIONS_CHAIN_ID in src/server/audit/audit-service.ts): operators'
 -- actions through the CLI, written in the system scope; nothing else may append to or read it.
 CREATE POLICY audit_chains_operations ON audit_chains FOR ALL
-  USING (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000001'::uuid)
-  WITH CHECK (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000001'::uuid);
+  USING (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000002'::uuid)
+  WITH CHECK (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000002'::uuid);
 --> statement-breakpoint
 CREATE POLICY audit_log_operations ON audit_log FOR ALL
-  USING (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000001'::uuid)
-  WITH CHECK (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000001'::uuid);
+  USING (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000002'::uuid)
+  WITH CHECK (app_is_system() AND chain_id = '00000000-0000-0000-0000-000000000002'::uuid);
+--> statement-breakpoint
+-- The relay's cursors and the retention marks name workspaces: under row-level security like every
+-- tenant table. Only the system scope (the relay, the retention) reads or writes cursors; a tenant
+-- reads its own workspace's retention mark (realtime.events' "too old").
+ALTER TABLE outbox_cursors ENABLE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE outbox_cursors FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+CREATE POLICY outbox_cursors_system ON outbox_cursors FOR ALL USING (app_is_system()) WITH CHECK (app_is_system());
+--> statement-breakpoint
+ALTER TABLE outbox_retention ENABLE ROW LEVEL SECURITY;
+--> statement-breakpoint
+ALTER TABLE outbox_retention FORCE ROW LEVEL SECURITY;
+--> statement-breakpoint
+CREATE POLICY outbox_retention_read ON outbox_retention FOR SELECT USING (workspace_id = app_workspace_id());
+--> statement-breakpoint
+CREATE POLICY outbox_retention_system ON outbox_retention FOR ALL USING (app_is_system()) WITH CHECK (app_is_system());

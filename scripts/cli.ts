@@ -4,10 +4,12 @@
  *
  *   admin:create <email>   make an existing or new (verified, password-less) user a platform admin — idempotent
  *   audit:verify           check every audit hash chain; exit 1 naming the first broken link of each
+ *   jobs:list|show|retry|purge|lag|probe   dead letters and the queue (scripts/lib/cli-jobs.ts, docs/jobs.md)
  */
 import { loadDotEnv, resolveDatabase } from './lib/database-urls';
 import postgres from 'postgres';
 import { migrateDatabase } from '../src/server/db/migrate';
+import { jobCommands } from './lib/cli-jobs';
 
 const [command, ...args] = process.argv.slice(2);
 const log = (line: string) => console.log(`[cli] ${line}`);
@@ -42,6 +44,7 @@ const commands: Record<string, (urls: { appUrl: string; adminUrl: string }, args
       await sql.end();
     }
   },
+  ...jobCommands,
 };
 
 async function main(): Promise<void> {

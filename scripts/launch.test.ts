@@ -1,13 +1,13 @@
 /**
- * The real launcher (`node --import tsx scripts/launch.ts start`) with its own embedded cluster
- * and the realtime sidecar (KANSO_LAUNCH_SERVICES=realtime: the web child needs a production
+ * The real launcher (`node --import tsx scripts/launch.ts start`) with its own embedded cluster,
+ * the realtime sidecar and the job worker (KANSO_LAUNCH_SERVICES=realtime,worker: the web child needs a production
  * build, which `npm test` does not make; the chaos suite (test/chaos/run-chaos.ts) runs the full `npm start`).
  *
  *   - db:migrate while it runs uses its cluster: the same postmaster keeps serving throughout;
  *   - a second launcher on the same data dir refuses;
- *   - PostgreSQL killed underneath it is restarted, the sidecar keeps running;
- *   - SIGTERM stops the sidecar, then PostgreSQL; exit 0; no process left;
- *   - a launcher killed with SIGKILL: its sidecar stops by itself, and the next command finds
+ *   - PostgreSQL killed underneath it is restarted, the sidecar and the worker keep running;
+ *   - SIGTERM stops the sidecar and the worker, then PostgreSQL; exit 0; no process left;
+ *   - a launcher killed with SIGKILL: its sidecar and worker stop by themselves, and the next command finds
  *     the owner dead, stops the stale PostgreSQL and runs on a cluster of its own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +27,7 @@ const clusterDir = path.join(dataDir, 'pg');
 const spawned: ChildProcess[] = [];
 let env: NodeJS.ProcessEnv;
 let realtimePort: number;
+let workerPort: number;
 
 interface Launched {
   child: ChildProcess;
@@ -96,6 +97,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 30_000): Pr
 
 beforeAll(async () => {
   realtimePort = await freePort();
+  workerPort = await freePort();
   env = { ...process.env };
   // The test database of this file (test/setup-db.ts) is not the launcher's.
   delete env.DATABASE_URL;
@@ -107,7 +109,8 @@ beforeAll(async () => {
     PORT: String(await freePort()),
     REALTIME_PORT: String(realtimePort),
     REALTIME_HOST: '127.0.0.1',
-    KANSO_LAUNCH_SERVICES: 'realtime',
+    WORKER_PORT: String(workerPort),
+    KANSO_LAUNCH_SERVICES: 'realtime,worker',
     // `start` runs the children in production mode, which wants a mail transport (none is used).
     SMTP_URL: 'smtp://127.0.0.1:9',
     AUTH_SECRET: 'launcher-test-secret-0123456789abcdefghijkl',
@@ -124,11 +127,16 @@ afterAll(async () => {
 describe('the launcher', () => {
   let launcher: Launched;
   let sidecarPid: number;
+  let workerPid: number;
 
   it('starts PostgreSQL and the sidecar, holding the data dir lock', async () => {
     launcher = launch();
     await waitForLine(launcher, /^\[kanso\] ready \(launcher pid \d+/);
     sidecarPid = Number((await waitForLine(launcher, /^\[kanso\] realtime started \(pid (\d+)\)/))[1]);
+    workerPid = Number((await waitForLine(launcher, /^\[kanso\] worker started \(pid (\d+)\)/))[1]);
+    const health = await fetch(`http://127.0.0.1:${workerPort}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', running: 0 });
     expect(readLock(dataDir)).toMatchObject({ pid: launcher.child.pid, owner: 'launcher', pgPort: Number(env.EMBEDDED_PG_PORT) });
     expect(alive(postmasterPid())).toBe(true);
   }, 120_000);
@@ -187,34 +195,49 @@ describe('the launcher', () => {
     expect(Number(pid)).toBe(postmasterPid());
     expect(alive(killed)).toBe(false);
     expect(alive(sidecarPid)).toBe(true);
+    expect(alive(workerPid)).toBe(true);
+    // The worker's pool reconnects: healthy again without a restart of its own.
+    const end = Date.now() + 30_000;
+    let healthy = false;
+    while (!healthy && Date.now() < end) {
+      healthy = await fetch(`http://127.0.0.1:${workerPort}/health`).then((r) => r.status === 200, () => false);
+      if (!healthy) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(healthy).toBe(true);
+    expect(launcher.lines.filter((l) => /worker (exited|restarted)/.test(l))).toEqual([]);
   }, 60_000);
 
-  it('stops on SIGTERM: the sidecar, then PostgreSQL; exit 0; nothing left running', async () => {
+  it('stops on SIGTERM: the sidecar and the worker, then PostgreSQL; exit 0; nothing left running', async () => {
     const postmaster = postmasterPid();
     launcher.child.kill('SIGTERM');
     expect(await launcher.exit).toBe(0);
 
     const kanso = launcher.lines.filter((l) => l.startsWith('[kanso] '));
     const at = (pattern: RegExp) => kanso.findIndex((l) => pattern.test(l));
-    expect(at(/^\[kanso\] stopping \(SIGTERM\): realtime → PostgreSQL$/)).toBeGreaterThan(-1);
+    expect(at(/^\[kanso\] stopping \(SIGTERM\): realtime → worker → PostgreSQL$/)).toBeGreaterThan(-1);
     expect(at(/^\[kanso\] realtime stopped \(code 0\)/)).toBeGreaterThan(at(/stopping \(SIGTERM\)/));
+    expect(at(/^\[kanso\] worker stopped \(code 0\)/)).toBeGreaterThan(at(/stopping \(SIGTERM\)/));
     expect(at(/^\[kanso\] PostgreSQL stopped \(code 0\)/)).toBeGreaterThan(at(/^\[kanso\] realtime stopped/));
+    expect(at(/^\[kanso\] PostgreSQL stopped \(code 0\)/)).toBeGreaterThan(at(/^\[kanso\] worker stopped/));
     expect(kanso.at(-1)).toBe('[kanso] stopped cleanly after SIGTERM (exit 0)');
     expect(alive(sidecarPid)).toBe(false);
+    expect(alive(workerPid)).toBe(false);
     expect(alive(postmaster)).toBe(false);
     expect(processesUsingDataDir()).toEqual([]);
     expect(existsSync(lockFile(dataDir))).toBe(false);
   }, 60_000);
 
-  it('after a SIGKILL of the launcher: the sidecar stops by itself and the next command replaces the stale PostgreSQL', async () => {
+  it('after a SIGKILL of the launcher: the sidecar and the worker stop by themselves and the next command replaces the stale PostgreSQL', async () => {
     const killedLauncher = launch();
     await waitForLine(killedLauncher, /^\[kanso\] ready \(launcher pid \d+/);
     const sidecar = Number((await waitForLine(killedLauncher, /^\[kanso\] realtime started \(pid (\d+)\)/))[1]);
+    const worker = Number((await waitForLine(killedLauncher, /^\[kanso\] worker started \(pid (\d+)\)/))[1]);
     const orphan = postmasterPid();
     killedLauncher.child.kill('SIGKILL');
     await killedLauncher.exit;
 
     await until(() => !alive(sidecar), 'the orphaned sidecar to stop');
+    await until(() => !alive(worker), 'the orphaned worker to stop');
     expect(alive(orphan)).toBe(true); // PostgreSQL is left for the next owner to judge
 
     const migrate = await dbCommand('migrate');

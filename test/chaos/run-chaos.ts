@@ -10,6 +10,8 @@
  * board (test/chaos/listener.ts, the browser's resync rules):
  *
  *   sidecar kill -9      HTTP keeps serving (0 failed probes); the board reconnects and converges
+ *   worker kill -9       while 100 queued jobs run: restarted by the launcher, every job completes,
+ *                        each effect exactly once; HTTP keeps serving
  *   web kill -9          restarted by the launcher; HTTP down < 5 s
  *   PostgreSQL restart   stopped under load (restarted by the launcher); 503 + Retry-After meanwhile;
  *                        writes resume by themselves
@@ -44,6 +46,8 @@ import {
   superuser,
   waitReady,
   webPid,
+  workerPid,
+  workerReady,
   type Launcher,
 } from './stack';
 import { account, downtime, longestWriteGap, startProbe, startWorkload } from './workload';
@@ -97,7 +101,7 @@ interface WriteScenario {
   /** The stack is whole again (default: app and sidecar ready). */
   recovered?: () => Promise<boolean>;
   /** Extra checks once the scenario ran. */
-  check?: (r: { stats: ResponseStats; httpDown: { ms: number; failedSamples: number }; detail: string[] }) => boolean;
+  check?: (r: { stats: ResponseStats; httpDown: { ms: number; failedSamples: number }; detail: string[] }) => boolean | Promise<boolean>;
 }
 
 async function runWriteScenario(team: TeamUser[], slug: string, scenario: WriteScenario): Promise<void> {
@@ -181,7 +185,7 @@ async function runWriteScenario(team: TeamUser[], slug: string, scenario: WriteS
       ok = false;
       detail.push(`${stats.errorsWithoutRequestId + probeStats.errorsWithoutRequestId} error responses without a request id`);
     }
-    if (scenario.check && !scenario.check({ stats, httpDown, detail })) ok = false;
+    if (scenario.check && !(await scenario.check({ stats, httpDown, detail }))) ok = false;
     row.ok = ok;
   } catch (error) {
     detail.push(`aborted: ${error instanceof Error ? error.message : String(error)}`);
@@ -394,6 +398,51 @@ async function main(): Promise<number> {
     check: ({ httpDown, detail }) => {
       if (httpDown.failedSamples > 0) detail.push(`the API failed ${httpDown.failedSamples} probes while only the sidecar was down`);
       return httpDown.failedSamples === 0;
+    },
+  });
+
+  // 100 probe jobs of 0.5 s each (jobs.probe: one job_probe_runs row per run, src/server/jobs/probe-task.ts),
+  // 4 at a time (JOBS_CONCURRENCY); the worker is killed while some run (test/jobs/worker-crash.test.ts kills it with 100 running).
+  let probePrefix = '';
+  const probeRuns = async () =>
+    (await db!<{ runs: number; keys: number }[]>`
+      SELECT count(*)::int AS runs, count(DISTINCT probe_key)::int AS keys FROM job_probe_runs WHERE probe_key LIKE ${`${probePrefix}%`}`)[0]!;
+  writeScenario({
+    name: 'worker kill -9',
+    fault: async () => {
+      probePrefix = `chaos-${Date.now()}-`;
+      await db!.begin(async (tx) => {
+        for (let i = 0; i < 100; i += 1) {
+          await tx`SELECT graphile_worker.add_job('jobs.probe', ${tx.json({ key: `${probePrefix}${i}`, sleepMs: 500 })}::json)`;
+        }
+      });
+      await waitUntil(async () => {
+        const [row] = await db!<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE locked_at IS NOT NULL`;
+        return (row?.n ?? 0) > 0;
+      }, 10_000, 20);
+      const before = kill(workerPid(config), 'SIGKILL', 'worker');
+      await waitUntil(() => !alive(before), 5000, 10);
+    },
+    recovered: async () => (await appReady(config)) === 200 && (await sidecarReady(config)) === 200 && (await workerReady(config)) === 200,
+    check: async ({ httpDown, detail }) => {
+      let ok = true;
+      if (httpDown.failedSamples > 0) {
+        detail.push(`the API failed ${httpDown.failedSamples} probes while only the worker was down`);
+        ok = false;
+      }
+      await waitUntil(async () => (await probeRuns()).keys === 100, 40_000, 200);
+      const runs = await probeRuns();
+      detail.push(`jobs: ${runs.keys}/100 completed, ${runs.runs} effect rows`);
+      if (runs.keys !== 100 || runs.runs !== 100) {
+        ok = false;
+        const queue = await db!<{ state: string; n: number; error: string | null }[]>`
+          SELECT CASE WHEN locked_at IS NOT NULL THEN 'locked' WHEN run_at > now() THEN 'waiting' ELSE 'due' END AS state,
+                 count(*)::int AS n, max(last_error) AS error
+            FROM graphile_worker._private_jobs GROUP BY 1`;
+        detail.push(`queue: ${queue.map((q) => `${q.state}×${q.n}${q.error ? ` (${q.error.slice(0, 120)})` : ''}`).join(', ') || 'empty'}`);
+        detail.push(...(launcher?.tail(15) ?? []));
+      }
+      return ok;
     },
   });
 

@@ -72,12 +72,15 @@ async function status(url: string): Promise<number | null> {
 
 export const appReady = (config: StackConfig) => status(`http://127.0.0.1:${config.port}/api/health/ready`);
 export const sidecarReady = (config: StackConfig) => status(`http://127.0.0.1:${config.realtimePort}/health`);
+/** The job worker's health port (scripts/lib/stack-env.ts: the sidecar's + 100). */
+export const workerPort = (config: StackConfig) => config.realtimePort + 100;
+export const workerReady = (config: StackConfig) => status(`http://127.0.0.1:${workerPort(config)}/health`);
 
 /** Waits until the web app and the sidecar are both ready. */
 export async function waitReady(config: StackConfig, ms: number, launcher?: Launcher): Promise<boolean> {
   return waitUntil(async () => {
     if (launcher && launcher.child.exitCode !== null) return true;
-    return (await appReady(config)) === 200 && (await sidecarReady(config)) === 200;
+    return (await appReady(config)) === 200 && (await sidecarReady(config)) === 200 && (await workerReady(config)) === 200;
   }, ms, 200).then(async (ok) => ok && (!launcher || launcher.child.exitCode === null));
 }
 
@@ -93,6 +96,7 @@ export function postmasterPid(config: StackConfig): number | null {
 
 export const webPid = (config: StackConfig) => pidListeningOn(config.port);
 export const sidecarPid = (config: StackConfig) => pidListeningOn(config.realtimePort);
+export const workerPid = (config: StackConfig) => pidListeningOn(workerPort(config));
 
 /** A superuser connection to the stack's database (credentials from its data directory). */
 export function superuser(config: StackConfig): postgres.Sql {

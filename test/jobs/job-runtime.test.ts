@@ -4,10 +4,9 @@
  * operators re-queue and purge dead letters (audited); a worker's lease is released when its
  * process is gone.
  */
-import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueueJob } from '@/server/platform/jobs';
-import { listDeadJobs, purgeDeadJobs, retryDeadJob } from '@/server/jobs/dead-letters';
+import { describeJobError, listDeadJobs, purgeDeadJobs, retryDeadJob } from '@/server/jobs/dead-letters';
 import { releaseExpiredLocks, retryJitterSeconds, type WorkerRuntime } from '@/server/jobs/worker-runtime';
 import { burySpentJobs } from '@/server/jobs/reconcile-task';
 import { adminSql, testDb } from '../support/db';
@@ -62,6 +61,14 @@ describe('the job worker', () => {
     expect(await probeRuns('flaky')).toBe(1);
   }, 20_000);
 
+  it('keeps SQL parameters out of what a failed attempt leaves behind (logs, last_error, dead letters)', () => {
+    const failed = new Error('Failed query: INSERT INTO t (email) VALUES ($1)\nparams: someone@example.test', { cause: new Error('duplicate key') });
+    failed.name = 'DrizzleQueryError';
+    const described = describeJobError(failed);
+    expect(described).toBe('DrizzleQueryError: Failed query: INSERT INTO t (email) VALUES ($1) (cause: Error: duplicate key)');
+    expect(described).not.toContain('example.test');
+  });
+
   it('jitter lies within half of the backoff, so a burst of failures does not retry in lockstep', () => {
     expect(retryJitterSeconds(1, () => 0)).toBe(0);
     expect(retryJitterSeconds(1, () => 1)).toBeCloseTo(0.5 * Math.E, 5);
@@ -89,7 +96,7 @@ describe('the job worker', () => {
     expect(await probeRuns('doomed')).toBe(1);
 
     const audit = await adminSql()<{ action: string; data: Record<string, unknown> }[]>`
-      SELECT action, data FROM audit_log WHERE chain_id = '00000000-0000-0000-0000-000000000001' ORDER BY seq`;
+      SELECT action, data FROM audit_log WHERE chain_id = '00000000-0000-0000-0000-000000000002' ORDER BY seq`;
     expect(audit.map((a) => a.action)).toEqual(['jobs.dead_letter_retried']);
     expect(audit[0]!.data).toMatchObject({ task: 'jobs.probe', operator: 'ops-test' });
   }, 20_000);
@@ -103,7 +110,7 @@ describe('the job worker', () => {
     expect(await listDeadJobs(testDb())).toHaveLength(0);
     const purged = await listDeadJobs(testDb(), { state: 'purged' });
     expect(purged.map((p) => p.payload)).toEqual([{}, {}]);
-    const [entry] = await adminSql()<{ action: string }[]>`SELECT action FROM audit_log WHERE chain_id = '00000000-0000-0000-0000-000000000001' ORDER BY seq DESC LIMIT 1`;
+    const [entry] = await adminSql()<{ action: string }[]>`SELECT action FROM audit_log WHERE chain_id = '00000000-0000-0000-0000-000000000002' ORDER BY seq DESC LIMIT 1`;
     expect(entry?.action).toBe('jobs.dead_letters_purged');
   });
 

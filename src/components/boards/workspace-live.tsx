@@ -31,7 +31,7 @@ import type { RealtimeEvent, ServerMessage } from '@/lib/realtime-protocol';
 import { applyPresenceDelta, EMPTY_PRESENCE, presenceFromJoined, type RoomPresence } from '@/lib/realtime/room-presence';
 import { RealtimeClient, type RealtimeStatus } from '@/lib/realtime/realtime-client';
 import { registerWorkspaceSocket } from '@/lib/notifications/live-sockets';
-import { errorCodeOf, useTRPC, useTRPCClient } from '@/lib/trpc/client';
+import { errorCodeOf, eventsTooOld, useTRPC, useTRPCClient } from '@/lib/trpc/client';
 
 
 /** Presence and access state of the socket, read with `useLiveState`. */
@@ -171,6 +171,7 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
           read: () => queryClient.getQueryData<BoardData>(key),
           write: (update) => queryClient.setQueryData<BoardData>(key, (data) => data && update(data)),
           onEvents: (events) => events.forEach((event) => sideEffects(event as RealtimeEvent, false)),
+          isTooOld: eventsTooOld,
           shouldRetry: (error) => !FINAL_ERRORS.has(errorCodeOf(error) ?? ''),
           onError: (error, attempt) => console.warn(`[kanso] resync of a board failed (attempt ${attempt + 1}); retrying`, error),
         };

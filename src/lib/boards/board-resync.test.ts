@@ -186,3 +186,28 @@ describe('resync scheduler (one run per board, coalesced)', () => {
     expect(await scheduler.request('p').then(() => 'stopped')).toBe('stopped');
   });
 });
+
+describe('a board whose cursor is older than the outbox keeps (JOBS-2 retention)', () => {
+  it('is told "too old" by realtime.events and the scheduler reloads it instead of replaying', async () => {
+    const ctx = await setup();
+    const board = cache(await ctx.load());
+    await ctx.createTasks(3, 'after');
+    // The retention pruned everything the board has not seen (as app_outbox_prune records it).
+    const [head] = await superSql()<{ id: number }[]>`SELECT max(id)::int AS id FROM outbox_events WHERE workspace_id = ${ctx.ws.id}`;
+    await superSql()`INSERT INTO outbox_retention (workspace_id, pruned_through_id) VALUES (${ctx.ws.id}, ${head!.id - 1})`;
+    const reloads: string[] = [];
+    const scheduler = createResyncScheduler({
+      boardOf: () => ({
+        fetchPage: ctx.fetchPage,
+        read: board.read,
+        write: board.write,
+        isTooOld: (error) => (error as { cause?: { details?: { tooOld?: boolean } } }).cause?.details?.tooOld === true,
+        shouldRetry: () => false,
+      }),
+      reload: async (projectId) => void reloads.push(projectId),
+    });
+    await scheduler.request(ctx.project.id);
+    scheduler.stop();
+    expect(reloads).toEqual([ctx.project.id]);
+  });
+});

@@ -35,6 +35,8 @@ export interface BoardSource {
   write: (update: (data: BoardData) => BoardData) => void;
   /** Every replayed page, after it was applied (comment/activity/project side effects). */
   onEvents?: (events: TaskEvent[]) => void;
+  /** Whether a failed fetch says the cursor is older than the server keeps (then: reload the board). */
+  isTooOld?: (error: unknown) => boolean;
   /** Whether a failed fetch is worth retrying (default: always). */
   shouldRetry?: (error: unknown) => boolean;
   /** Reports a failed attempt (it will be retried). */
@@ -57,7 +59,7 @@ export interface ResyncOptions extends BoardSource {
 
 export type ResyncOutcome =
   | { status: 'done'; lastId: number; pages: number; events: number }
-  /** More than `maxPages` behind: reload the board. */
+  /** More than `maxPages` behind, or behind what the outbox still keeps: reload the board. */
   | { status: 'tooFar' }
   /** The board is not loaded (any more). */
   | { status: 'gone' }
@@ -99,6 +101,7 @@ export async function resyncBoard(options: ResyncOptions): Promise<ResyncOutcome
     try {
       page = await within(fetchPage(after), options.pageTimeoutMs ?? PAGE_TIMEOUT_MS);
     } catch (error) {
+      if (options.isTooOld?.(error)) return { status: 'tooFar' };
       if (options.shouldRetry && !options.shouldRetry(error)) throw error;
       options.onError?.(error, attempt);
       await sleep(backoffMs(attempt, options.minBackoffMs, options.maxBackoffMs));

@@ -52,6 +52,11 @@ export function errorCodeOf(error: unknown): string | undefined {
   return error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;
 }
 
+/** `realtime.events` refused a cursor older than the outbox keeps (JOBS-2): reload, do not replay. */
+export function eventsTooOld(error: unknown): boolean {
+  return error instanceof TRPCClientError && (error.data as { tooOld?: boolean } | undefined)?.tooOld === true;
+}
+
 /** The localised field errors a procedure returned, for forms (FND-6). */
 export function fieldErrorsOf(error: unknown): Record<string, string> {
   if (error instanceof TRPCClientError) {

@@ -133,6 +133,8 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
         retryAfter: details && typeof details.retryAfter === 'number' ? details.retryAfter : undefined,
         // AUTH-4: the form shows the CAPTCHA and sends the request again with its answer.
         captchaRequired: details?.captchaRequired === true ? true : undefined,
+        // JOBS-2: the events after the caller's cursor were pruned; reload instead of replaying.
+        tooOld: details?.tooOld === true ? true : undefined,
         // Without a context (a request tRPC refused before creating one) the request's own id.
         requestId: ctx?.requestId ?? currentRequestId() ?? null,
       },

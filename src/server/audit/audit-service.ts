@@ -10,7 +10,7 @@
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/server/db/client';
 import { placeholders, statement } from '@/server/db/prepared';
-import { ACCOUNT_CHAINS_REGISTRY_ID, auditChains, auditLog, users } from '@/server/db/schema';
+import { ACCOUNT_CHAINS_REGISTRY_ID, auditChains, auditLog, OPERATIONS_CHAIN_ID, users } from '@/server/db/schema';
 import type { AuditAction } from '@/lib/audit-actions';
 import { auditHash, GENESIS_HASH } from './hash-chain';
 
@@ -29,11 +29,7 @@ export interface AuditEntryInput {
   chainId?: typeof OPERATIONS_CHAIN_ID;
 }
 
-/**
- * The operations chain: what operators do through the CLI (dead-letter retries and purges…), with
- * no workspace and no acting user. Written in the system scope (withSystem; policy in drizzle/0012).
- */
-export const OPERATIONS_CHAIN_ID = '00000000-0000-0000-0000-000000000001';
+export { OPERATIONS_CHAIN_ID };
 
 /** The chain an entry belongs to: its workspace's, or for an account event its actor's. */
 export function auditChainOf(entry: Pick<AuditEntryInput, 'workspaceId' | 'actorId' | 'chainId'>): string {

@@ -58,6 +58,8 @@ export interface SpecialChains {
   legacyAccount: string;
   /** The registry of opened per-user account chains: `audit.chain_opened` rows without an actor. */
   registry: string;
+  /** The operations chain: operators' actions, without a workspace or an actor. */
+  operations: string;
 }
 
 /**
@@ -66,6 +68,7 @@ export interface SpecialChains {
  */
 export function belongsTo(row: ChainRow, chains: SpecialChains): boolean {
   if (row.chainId === chains.registry) return row.workspaceId === null && row.actorId === null && row.action === 'audit.chain_opened' && row.targetType === 'audit_chain';
+  if (row.chainId === chains.operations) return row.workspaceId === null && row.actorId === null && row.action !== 'audit.chain_opened';
   if (row.workspaceId !== null) return row.chainId === row.workspaceId;
   return row.chainId === row.actorId || row.chainId === chains.legacyAccount;
 }

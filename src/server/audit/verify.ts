@@ -9,10 +9,10 @@
  * every chain in the registry must still exist: a chain removed whole (entries and head) is found.
  */
 import type postgres from 'postgres';
-import { ACCOUNT_CHAIN_ID, ACCOUNT_CHAINS_REGISTRY_ID } from '@/server/db/schema';
+import { ACCOUNT_CHAIN_ID, ACCOUNT_CHAINS_REGISTRY_ID, OPERATIONS_CHAIN_ID } from '@/server/db/schema';
 import { chainVerifier, GENESIS_HASH, type ChainBreak, type ChainRow, type SpecialChains } from './hash-chain';
 
-const CHAINS: SpecialChains = { legacyAccount: ACCOUNT_CHAIN_ID, registry: ACCOUNT_CHAINS_REGISTRY_ID };
+const CHAINS: SpecialChains = { legacyAccount: ACCOUNT_CHAIN_ID, registry: ACCOUNT_CHAINS_REGISTRY_ID, operations: OPERATIONS_CHAIN_ID };
 
 interface DbRow {
   id: string;
@@ -34,7 +34,7 @@ interface DbRow {
 export interface ChainReport {
   chainId: string;
   /** What the chain's rows say it is ('unknown': a head without rows, not in the registry). */
-  kind: 'workspace' | 'account' | 'legacy_account' | 'registry' | 'unknown';
+  kind: 'workspace' | 'account' | 'legacy_account' | 'registry' | 'operations' | 'unknown';
   entries: number;
   broken: ChainBreak | null;
   /** The chain head disagrees with the last entry (rows deleted from the end). */
@@ -110,7 +110,16 @@ export async function verifyAuditChains(sql: postgres.Sql): Promise<ChainReport[
   for (const [chainId, head] of heads) {
     if (!reports.has(chainId)) {
       const headSeq = Number(head.seq);
-      const kind = chainId === ACCOUNT_CHAIN_ID ? 'legacy_account' : chainId === ACCOUNT_CHAINS_REGISTRY_ID ? 'registry' : opened.has(chainId) ? 'account' : 'unknown';
+      const kind =
+        chainId === ACCOUNT_CHAIN_ID
+          ? 'legacy_account'
+          : chainId === ACCOUNT_CHAINS_REGISTRY_ID
+            ? 'registry'
+            : chainId === OPERATIONS_CHAIN_ID
+              ? 'operations'
+              : opened.has(chainId)
+                ? 'account'
+                : 'unknown';
       reports.set(chainId, { chainId, kind, entries: 0, broken: null, headMismatch: headSeq !== 0 ? { headSeq, lastSeq: 0 } : null, registry: null });
     }
   }
@@ -125,6 +134,7 @@ export async function verifyAuditChains(sql: postgres.Sql): Promise<ChainReport[
 function kindOf(row: ChainRow): ChainReport['kind'] {
   if (row.chainId === ACCOUNT_CHAIN_ID) return 'legacy_account';
   if (row.chainId === ACCOUNT_CHAINS_REGISTRY_ID) return 'registry';
+  if (row.chainId === OPERATIONS_CHAIN_ID) return 'operations';
   return row.workspaceId !== null ? 'workspace' : 'account';
 }
 
@@ -134,6 +144,8 @@ function chainLabel(report: ChainReport): string {
       return 'account chain (before per-user chains)';
     case 'registry':
       return 'registry of account chains';
+    case 'operations':
+      return 'operations chain';
     case 'account':
       return `account chain of user ${report.chainId}`;
     case 'workspace':

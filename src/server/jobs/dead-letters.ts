@@ -34,8 +34,10 @@ export async function recordDeadJob(database: DbOrTx, job: DeadJobInput): Promis
 
 /** An error as a dead letter keeps it: name and message, one line, bounded. */
 export function describeJobError(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.replace(/\s+/g, ' ').slice(0, 500);
+  const text = error instanceof Error ? (error.name === 'JobFailure' ? error.message : `${error.name}: ${error.message}`) : String(error);
+  // A failed query's message carries its parameters (drizzle: "…\nparams: a,b"): cut them off.
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (cause: ${error.cause.name}: ${error.cause.message})` : '';
+  return `${text.split(/\nparams:/)[0]}${cause.split(/\nparams:/)[0]}`.replace(/\s+/g, ' ').slice(0, 500);
 }
 
 export async function listDeadJobs(database: DbOrTx, options: { task?: string; state?: DeadJob['state']; limit?: number } = {}): Promise<DeadJob[]> {

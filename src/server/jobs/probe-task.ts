@@ -17,10 +17,13 @@ export const probeTask = defineTask({
   name: 'jobs.probe',
   maxAttempts: 5,
   async handle({ key, sleepMs = 0, failTimes = 0 }, ctx) {
+    if (typeof key !== 'string' || key.length === 0) throw new Error('jobs.probe needs a string key');
     if (sleepMs > 0) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(sleepMs, 60_000));
-        ctx.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        // The signal is shared by the worker's jobs: remove the listener when done.
+        const onAbort = () => (clearTimeout(timer), resolve());
+        const timer = setTimeout(() => (ctx.signal.removeEventListener('abort', onAbort), resolve()), Math.min(sleepMs, 60_000));
+        ctx.signal.addEventListener('abort', onAbort, { once: true });
       });
       if (ctx.signal.aborted) throw new Error('probe aborted by shutdown');
     }

@@ -53,6 +53,11 @@ export interface WorkerRuntime {
   readonly done: Promise<void>;
 }
 
+/** What a failed attempt leaves in graphile-worker's log and `last_error`: name and message, no SQL parameters. */
+class JobFailure extends Error {
+  override name = 'JobFailure';
+}
+
 /** The next run of a failed job is pushed out by up to half of graphile-worker's own backoff. */
 export function retryJitterSeconds(attempt: number, random = Math.random): number {
   return random() * 0.5 * Math.exp(Math.min(attempt, 10));
@@ -68,9 +73,15 @@ function graphileLogger(log: Logger): GraphileLogger {
 }
 
 /** Wraps a definition as a graphile-worker task: context, jitter on retry, dead letter at the end. */
-export function wrapTask(definition: TaskDefinition<never>, options: Pick<WorkerRuntimeOptions, 'db' | 'log'>, pool: pg.Pool) {
+export function wrapTask(
+  definition: TaskDefinition<never>,
+  options: Pick<WorkerRuntimeOptions, 'db' | 'log'>,
+  pool: pg.Pool,
+  beforeRun: (workerId: string | null) => Promise<void> = async () => {},
+) {
   return async (payload: unknown, helpers: JobHelpers): Promise<void> => {
     const job: Job = helpers.job;
+    await beforeRun(job.locked_by);
     const body = (payload ?? {}) as Record<string, unknown>;
     const log = options.log.child({
       task: definition.name,
@@ -113,7 +124,8 @@ export function wrapTask(definition: TaskDefinition<never>, options: Pick<Worker
         ])
         .catch(() => {});
       log.warn({ err: error }, 'job failed; it will be retried');
-      throw error;
+      // graphile-worker logs and stores the message: never with SQL parameters in it.
+      throw new JobFailure(describeJobError(error));
     }
   };
 }
@@ -188,7 +200,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   pool.on('connect', (client) => client.on('error', () => {}));
 
   const definitions = [...TASKS, ...(options.tasks ?? [])] as TaskDefinition<never>[];
-  const taskList: TaskList = Object.fromEntries(definitions.map((d) => [d.name, wrapTask(d, options, pool)]));
+  const taskList: TaskList = Object.fromEntries(definitions.map((d) => [d.name, wrapTask(d, options, pool, (id) => ensureNamed(id))]));
 
   const events: WorkerEvents = new EventEmitter() as WorkerEvents;
   events.on('worker:create', ({ worker }) => {
@@ -200,17 +212,41 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   events.on('pool:listen:success', () => void (queueHealthy = true));
   events.on('pool:listen:error', () => void (queueHealthy = false));
 
-  async function heartbeat(): Promise<void> {
+  // Heartbeats are written one at a time (a burst of calls coalesces into one more write), each with
+  // every worker id known by then; `persisted` holds the ids a committed heartbeat names.
+  const persisted = new Set<string>();
+  let chain: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | null = null;
+  async function writeHeartbeat(): Promise<void> {
+    const ids = [...workerIds];
     try {
       await pool.query(
         `INSERT INTO job_worker_heartbeats (process_id, host, pid, worker_ids) VALUES ($1, $2, $3, $4)
          ON CONFLICT (process_id) DO UPDATE SET worker_ids = excluded.worker_ids, seen_at = now()`,
-        [processId, host, process.pid, [...workerIds]],
+        [processId, host, process.pid, ids],
       );
+      for (const id of ids) persisted.add(id);
       queueHealthy = true;
     } catch (err) {
       queueHealthy = false;
-      log.warn({ err }, 'worker heartbeat failed');
+      log.warn({ err: describeJobError(err) }, 'worker heartbeat failed');
+    }
+  }
+  function heartbeat(): Promise<void> {
+    if (queued) return queued;
+    const next = chain.then(() => {
+      queued = null;
+      return writeHeartbeat();
+    });
+    queued = next;
+    chain = next;
+    return next;
+  }
+  /** A job may only run once a committed heartbeat names its worker (else a kill -9 now would leave it locked for a whole lease). */
+  async function ensureNamed(workerId: string | null): Promise<void> {
+    if (workerId && !persisted.has(workerId)) {
+      workerIds.add(workerId);
+      await heartbeat();
     }
   }
 

@@ -69,9 +69,10 @@ async function relayBatch(database: Database, consumer: OutboxConsumer, workspac
       sql`SELECT last_event_id::text AS last FROM outbox_cursors WHERE consumer = ${consumer.name} AND workspace_id = ${workspaceId} FOR UPDATE`,
     );
     const after = Number(cursor?.last ?? 0);
+    // (ORDER BY the column, not the text alias: '10' sorts before '9'.)
     const rows = await tx.execute<EventRow>(sql`
       SELECT id::text, workspace_id, project_id, type, payload, actor_id, request_id, created_at
-        FROM outbox_events WHERE workspace_id = ${workspaceId} AND id > ${after} ORDER BY id LIMIT ${RELAY_BATCH}`);
+        FROM outbox_events WHERE workspace_id = ${workspaceId} AND id > ${after} ORDER BY outbox_events.id LIMIT ${RELAY_BATCH}`);
     if (rows.length === 0) return 0;
     for (const row of rows) {
       const event = toEvent(row);
@@ -120,11 +121,10 @@ export async function workspacesBehind(database: Database): Promise<string[]> {
   const rows = await withSystem(database, null, (tx) =>
     tx.execute<{ workspace_id: string }>(sql`
       WITH heads AS (SELECT workspace_id, max(id) AS head FROM outbox_events GROUP BY workspace_id)
-      SELECT h.workspace_id FROM heads h
+      SELECT DISTINCT h.workspace_id FROM heads h
        CROSS JOIN unnest(ARRAY[${sql.join(names.map((n) => sql`${n}`), sql`, `)}]::text[]) AS c(name)
         LEFT JOIN outbox_cursors oc ON oc.workspace_id = h.workspace_id AND oc.consumer = c.name
-       GROUP BY h.workspace_id
-      HAVING bool_or(coalesce(oc.last_event_id, 0) < max(h.head))`),
+       WHERE coalesce(oc.last_event_id, 0) < h.head`),
   );
   return rows.map((r) => r.workspace_id);
 }

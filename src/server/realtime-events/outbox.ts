@@ -13,7 +13,7 @@ import { and, asc, eq, gt, inArray, max } from 'drizzle-orm';
 import type { RealtimeEvent } from '@/lib/realtime-protocol';
 import type { DbOrTx } from '@/server/db/client';
 import { placeholders, statement } from '@/server/db/prepared';
-import { outboxEvents } from '@/server/db/schema';
+import { outboxEvents, outboxRetention } from '@/server/db/schema';
 
 /** The NOTIFY channel; payload `<workspace id>:<event id>`. */
 export const EVENTS_CHANNEL = 'kanso_events';
@@ -119,5 +119,14 @@ export function toRealtimeEvent(row: OutboxEvent): RealtimeEvent {
  */
 export async function latestEventId(db: DbOrTx, workspaceId: string): Promise<number> {
   const [row] = await db.select({ id: max(outboxEvents.id) }).from(outboxEvents).where(eq(outboxEvents.workspaceId, workspaceId));
+  return row?.id ?? 0;
+}
+
+/**
+ * The highest event id of `workspaceId` the retention pruned (0 when none was): a reader whose cursor
+ * is below it may have missed events that no longer exist (JOBS-2; app_outbox_prune in drizzle/0012).
+ */
+export async function prunedThrough(db: DbOrTx, workspaceId: string): Promise<number> {
+  const [row] = await db.select({ id: outboxRetention.prunedThroughId }).from(outboxRetention).where(eq(outboxRetention.workspaceId, workspaceId));
   return row?.id ?? 0;
 }

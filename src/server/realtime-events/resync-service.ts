@@ -9,7 +9,8 @@ import type { RealtimeEvent } from '@/lib/realtime-protocol';
 import type { Tx } from '@/server/db/client';
 import type { BoardActor } from '@/server/projects/access';
 import { getProject } from '@/server/projects/project-service';
-import { latestEventId, readEvents, READ_EVENTS_MAX, toRealtimeEvent } from './outbox';
+import { AppError } from '@/server/platform/errors';
+import { latestEventId, prunedThrough, readEvents, READ_EVENTS_MAX, toRealtimeEvent } from './outbox';
 
 export interface EventPage {
   /** Oldest first, at most READ_EVENTS_MAX. */
@@ -20,9 +21,16 @@ export interface EventPage {
   hasMore: boolean;
 }
 
-/** Events of `projectId` with id > `afterId` (only that project's; the project list refetches instead). */
+/**
+ * Events of `projectId` with id > `afterId` (only that project's; the project list refetches instead).
+ * A cursor older than the outbox keeps (JOBS-2 retention pruned events after it) cannot be replayed:
+ * CONFLICT with `details.tooOld` — the board reloads instead.
+ */
 export async function projectEventsSince(tx: Tx, actor: BoardActor, ws: { workspaceId: string }, projectId: string, afterId: number): Promise<EventPage> {
   await getProject(tx, actor, projectId);
+  if (afterId < (await prunedThrough(tx, ws.workspaceId))) {
+    throw new AppError('CONFLICT', 'realtime.eventsPruned', { details: { tooOld: true } });
+  }
   const rows = await readEvents(tx, ws.workspaceId, afterId, [projectId], READ_EVENTS_MAX);
   const lastId = rows.at(-1)?.id ?? afterId;
   const hasMore = rows.length === READ_EVENTS_MAX && (await readEvents(tx, ws.workspaceId, lastId, [projectId], 1)).length > 0;

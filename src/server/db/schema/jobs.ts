@@ -11,8 +11,9 @@
  *   outbox_inbox     — per-consumer dedupe of outbox events (an event is handled once per consumer);
  *   outbox_retention — per workspace, the highest event id pruned (a cursor below it is "too old").
  *
- * Not tenant tables (no row-level security): they hold ids, never tenant content, and only the
- * worker (and operators through the CLI) read them. Dead jobs' payloads hold ids, never secrets.
+ * The job tables hold ids, never tenant content, and only the worker (and operators through the CLI)
+ * read them: no row-level security. The two that name a workspace (cursors, retention) are under
+ * row-level security for the system scope (drizzle/0012). Dead jobs' payloads hold ids, never secrets.
  */
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';

@@ -71,6 +71,11 @@ export const ACCOUNT_CHAIN_ID = '00000000-0000-0000-0000-000000000000';
  * found by `audit:verify`. Appended to once per user (their first account event), not per sign-in.
  */
 export const ACCOUNT_CHAINS_REGISTRY_ID = '00000000-0000-0000-0000-000000000001';
+/**
+ * The operations chain: what operators do through the CLI (dead-letter retries and purges…), with no
+ * workspace and no acting user; written in the system scope (policies in drizzle/0012).
+ */
+export const OPERATIONS_CHAIN_ID = '00000000-0000-0000-0000-000000000002';
 
 /**
  * The head of each audit chain (one per workspace, one per user for account events, and the closed
