@@ -64,4 +64,7 @@ export const APP_ENV: Record<string, string> = {
   // throw-away test stack (KANSO_TEST_STACK), which this is. Private ranges stay refused.
   WEBHOOK_ALLOW_LOOPBACK: 'true',
   KANSO_TEST_STACK: 'true',
+  // The notification digest goes out this long after the first unread notification of a burst
+  // (default one hour): e2e/notifications.spec.ts reads it from the mail sink.
+  NOTIFICATION_DIGEST_DELAY_SECONDS: '20',
 };

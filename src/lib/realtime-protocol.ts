@@ -3,7 +3,11 @@
  * JSON text frames. Client → server messages are validated with `clientMessageSchema`.
  *
  *   connect   ws(s)://<sidecar>/?ticket=<ticket>   (or send {type:'auth', ticket} first, within 5 s)
- *   server    {type:'ready', connectionId, userId, workspaceId}
+ *   server    {type:'ready', connectionId, userId, workspaceId}   (workspaceId null: a user-level socket,
+ *             from a ticket without a workspace — it joins no rooms and only hears `notifications`)
+ *   server    {type:'notifications'}  the user's notifications changed (one was made, or some were marked
+ *             read in another tab), or may have (the sidecar's LISTEN on `kanso_notifications` was down):
+ *             refetch the unread count / inbox. Sent to every socket of that user, of any workspace.
  *   client    {type:'join', projectId}          → {type:'joined', projectId, presence, count} | {type:'join_refused', projectId, code:4403}
  *   client    {type:'leave', projectId}         → {type:'left', projectId}
  *   client    {type:'presence', projectId, editingTaskId?} → the room's next `presence_delta`
@@ -77,7 +81,9 @@ export interface RealtimeEvent {
 export type ResyncReason = 'listen_restored' | 'delivery_failed';
 
 export type ServerMessage =
-  | { type: 'ready'; connectionId: string; userId: string; workspaceId: string }
+  | { type: 'ready'; connectionId: string; userId: string; workspaceId: string | null }
+  /** The user's notifications changed (COLLAB-7): refetch the unread count. Carries nothing else. */
+  | { type: 'notifications' }
   /** `presence`: the shown list (bounded) including the joiner; `count`: distinct people in the room. */
   | { type: 'joined'; projectId: string; presence: PresenceEntry[]; count: number }
   | { type: 'join_refused'; projectId: string; code: 4403; reason: string }

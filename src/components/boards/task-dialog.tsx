@@ -10,6 +10,7 @@ import { useTranslations } from 'next-intl';
 import { Dialog } from 'radix-ui';
 import { useId, useRef, useState, type ReactNode } from 'react';
 import { Markdown } from '@/components/tasks/markdown';
+import { MentionTextarea } from '@/components/tasks/mention-textarea';
 import { TaskActivity } from '@/components/tasks/task-activity';
 import { TaskComments } from '@/components/tasks/task-comments';
 import { Button } from '@/components/ui/button';
@@ -85,6 +86,7 @@ function useDraft(value: string, version: number) {
 
 function TaskEditor({ task, tasks, canEdit, canDelete, members, onUpdate, onMove, onDelete, onClose }: TaskDialogProps & { task: ViewTask }) {
   const t = useTranslations('board');
+  const tm = useTranslations('mentions');
   const ids = { title: useId(), status: useId(), assignee: useId(), priority: useId(), due: useId(), labels: useId(), description: useId() };
   const title = useDraft(task.title, task.version);
   const description = useDraft(task.description, task.version);
@@ -161,16 +163,18 @@ function TaskEditor({ task, tasks, canEdit, canDelete, members, onUpdate, onMove
               <label htmlFor={ids.description} className="sr-only">
                 {t('fields.description')}
               </label>
-              <textarea
+              <MentionTextarea
                 id={ids.description}
                 autoFocus
                 rows={8}
                 maxLength={20_000}
                 value={description.draft}
-                onChange={(event) => description.setDraft(event.target.value)}
-                className="w-full rounded-md border border-border bg-background p-2 font-mono text-sm outline-none focus-visible:ring-2 focus-visible:ring-ring"
+                onValueChange={description.setDraft}
+                className="p-2 font-mono"
               />
-              <p className="text-xs text-muted-foreground">{t('markdownHint')}</p>
+              <p className="text-xs text-muted-foreground">
+                {t('markdownHint')} {tm('hint')}
+              </p>
               <div className="flex gap-2">
                 <Button size="sm" onClick={saveDescription}>
                   {t('save')}

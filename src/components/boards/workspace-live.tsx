@@ -30,6 +30,7 @@ import { WriteQueue, type QueueNotice } from '@/lib/boards/write-queue';
 import type { RealtimeEvent, ServerMessage } from '@/lib/realtime-protocol';
 import { applyPresenceDelta, EMPTY_PRESENCE, presenceFromJoined, type RoomPresence } from '@/lib/realtime/room-presence';
 import { RealtimeClient, type RealtimeStatus } from '@/lib/realtime/realtime-client';
+import { registerWorkspaceSocket } from '@/lib/notifications/live-sockets';
 import { errorCodeOf, eventsTooOld, useTRPC, useTRPCClient } from '@/lib/trpc/client';
 
 
@@ -194,8 +195,14 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
     };
     const onMessage = (message: ServerMessage) => {
       switch (message.type) {
+        case 'notifications':
+          // The user's notifications changed (COLLAB-7): the header's badge refetches.
+          void queryClient.invalidateQueries({ queryKey: trpc.notification.pathKey() });
+          break;
         case 'ready':
           store.update((s) => ({ ...s, presence: {} }));
+          // Notifications made while disconnected.
+          void queryClient.invalidateQueries({ queryKey: trpc.notification.pathKey() });
           // Project-level changes missed while disconnected (boards resync themselves on `joined`).
           void queryClient.invalidateQueries({ queryKey: trpc.project.list.queryKey({ workspaceSlug }) });
           break;
@@ -233,6 +240,8 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
     socket.current = realtime;
     for (const projectId of wantedRooms.current) realtime.join(projectId);
     realtime.start();
+    // This socket carries the badge's frames: the bell opens none of its own meanwhile.
+    const releaseSocket = registerWorkspaceSocket();
     const online = () => queue.setOnline(true);
     const offline = () => queue.setOnline(false);
     window.addEventListener('online', online);
@@ -240,6 +249,7 @@ export function WorkspaceLive({ children }: { children: ReactNode }) {
     queue.setOnline(navigator.onLine);
     void queue.start();
     return () => {
+      releaseSocket();
       realtime.stop();
       scheduler.stop();
       queue.stop();

@@ -6,7 +6,11 @@ import { LocaleSwitcher } from './locale-switcher';
 import { SignedInLocaleSwitcher } from './signed-in-locale-switcher';
 import { ThemeToggle } from './theme-toggle';
 
-export async function SiteHeader({ signedIn, children }: { signedIn: boolean; children?: ReactNode }) {
+/**
+ * `bell`: the notifications bell (COLLAB-7, `<NotificationBell />`), passed in by the signed-in pages
+ * under (app) — not imported here, so pages without it (the landing page) do not ship its code.
+ */
+export async function SiteHeader({ signedIn, bell, children }: { signedIn: boolean; bell?: ReactNode; children?: ReactNode }) {
   const t = await getTranslations('common');
   return (
     <header className="border-b border-border">
@@ -16,6 +20,7 @@ export async function SiteHeader({ signedIn, children }: { signedIn: boolean; ch
         </Link>
         {/* min-w-0: on a phone the workspace name gives way (truncates) rather than pushing the row off-screen. */}
         <div className="flex min-w-0 flex-1 items-center gap-2">{children}</div>
+        {signedIn ? bell : null}
         {signedIn ? <SignedInLocaleSwitcher /> : <LocaleSwitcher />}
         <ThemeToggle>
           <Sun className="h-4 w-4 dark:hidden" aria-hidden />

@@ -50,4 +50,13 @@ describe('Markdown', () => {
     expect(safeUrl('/relative')).toBe('');
     expect(safeUrl('vbscript:x')).toBe('');
   });
+
+  it('renders a mention token as a highlighted name, never a link; a forged user: link with no uuid is dropped', () => {
+    const id = '11111111-2222-4333-8444-555555555555';
+    const out = html(`Hi @[Ann Lee](user:${id}) and [evil](user:javascript:alert(1))`);
+    expect(out).toContain(`<span data-mention="${id}"`);
+    expect(out).toContain('@Ann Lee</span>');
+    expect(out).not.toContain('href="user:');
+    expect(out).not.toMatch(/javascript:/i);
+  });
 });

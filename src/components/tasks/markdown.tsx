@@ -3,9 +3,14 @@
  * raw HTML is not rendered (react-markdown's default), only http(s) and mailto URLs survive,
  * images are shown as links (no tracking pixels), and links open in a new tab without opener or
  * referrer. Styled with Tailwind through `components` (no typography plugin).
+ *
+ * @mention tokens `@[Name](user:<id>)` (src/lib/mentions.ts) render as a highlighted name: the
+ * token becomes a `user:` link (the only non-web scheme let through, and only with a uuid), which
+ * the `a` component renders as a span — never a navigable link.
  */
 import type { ComponentProps } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
+import { MENTION_PATTERN } from '@/lib/mentions';
 import { cn } from '@/lib/utils';
 
 const SAFE_PROTOCOL = /^(?:https?|mailto):/i;
@@ -16,9 +21,25 @@ export function safeUrl(url: string): string {
   return SAFE_PROTOCOL.test(trimmed) ? trimmed : '';
 }
 
+const MENTION_URL = /^user:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `safeUrl`, plus the `user:<uuid>` target of a mention token. */
+function markdownUrl(url: string): string {
+  return MENTION_URL.test(url.trim()) ? url.trim() : safeUrl(url);
+}
+
+/** `@[Name](user:id)` → `[@Name](user:id)`: the @ goes inside the highlighted mention. */
+function withMentions(source: string): string {
+  return source.replace(MENTION_PATTERN, (_token, name: string, id: string) => `[@${name}](user:${id})`);
+}
+
 const components: Components = {
   a: ({ node: _node, href, children, ...props }) =>
-    href ? (
+    href && MENTION_URL.test(href) ? (
+      <span data-mention={href.slice(5)} className="rounded bg-primary/15 px-1 font-medium text-primary">
+        {children}
+      </span>
+    ) : href ? (
       <a {...props} href={href} target="_blank" rel="noopener noreferrer nofollow" className="text-primary underline underline-offset-2 hover:opacity-80">
         {children}
       </a>
@@ -57,8 +78,8 @@ const components: Components = {
 export function Markdown({ source, className, ...props }: { source: string } & Omit<ComponentProps<'div'>, 'children'>) {
   return (
     <div className={cn('text-sm break-words', className)} {...props}>
-      <ReactMarkdown components={components} urlTransform={safeUrl} skipHtml>
-        {source}
+      <ReactMarkdown components={components} urlTransform={markdownUrl} skipHtml>
+        {withMentions(source)}
       </ReactMarkdown>
     </div>
   );

@@ -11,10 +11,10 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Label } from '@/components/ui/label';
 import { Spinner } from '@/components/ui/spinner';
-import { Textarea } from '@/components/ui/textarea';
 import { useCan, useCanOnResource, useWorkspaceRole } from '@/components/workspaces/workspace-role';
 import { errorCodeOf, fieldErrorsOf, useTRPC } from '@/lib/trpc/client';
 import { Markdown } from './markdown';
+import { MentionTextarea } from './mention-textarea';
 import { LoadError } from '@/components/ui/load-error';
 
 interface CommentItem {
@@ -95,6 +95,7 @@ export function TaskComments({ taskId }: { taskId: string }) {
 
 function NewComment({ taskId }: { taskId: string }) {
   const t = useTranslations('comments');
+  const tm = useTranslations('mentions');
   const trpc = useTRPC();
   const { workspaceSlug } = useWorkspaceRole();
   const { settle } = useCommentQueries(taskId);
@@ -125,10 +126,10 @@ function NewComment({ taskId }: { taskId: string }) {
       }}
     >
       <Label htmlFor={`${id}-body`}>{t('addLabel')}</Label>
-      <Textarea
+      <MentionTextarea
         id={`${id}-body`}
         value={body}
-        onChange={(event) => setBody(event.target.value)}
+        onValueChange={setBody}
         onKeyDown={submitOnModEnter}
         rows={3}
         maxLength={BODY_MAX}
@@ -137,7 +138,7 @@ function NewComment({ taskId }: { taskId: string }) {
         aria-describedby={`${id}-hint${errors.body || create.error ? ` ${id}-error` : ''}`}
       />
       <p id={`${id}-hint`} className="text-xs text-muted-foreground">
-        {t('hint')}
+        {t('hint')} {tm('hint')}
       </p>
       {create.error ? (
         <p id={`${id}-error`} role="alert" className="text-xs text-destructive">
@@ -221,13 +222,13 @@ function CommentView({ comment, author }: { comment: CommentItem; author: string
           <Label htmlFor={`${id}-edit`} className="sr-only">
             {t('editLabel', { author })}
           </Label>
-          <Textarea
+          <MentionTextarea
             id={`${id}-edit`}
             value={editing}
             autoFocus
             rows={3}
             maxLength={BODY_MAX}
-            onChange={(event) => setEditing(event.target.value)}
+            onValueChange={setEditing}
             onKeyDown={(event) => {
               if (event.key === 'Escape') {
                 // Leave the edit, not the surrounding dialog.

@@ -5,6 +5,7 @@ import { authRouter } from './routers/auth';
 import { commentRouter } from './routers/comment';
 import { invitationRouter } from './routers/invitation';
 import { memberRouter } from './routers/member';
+import { notificationRouter } from './routers/notification';
 import { projectRouter } from './routers/project';
 import { taskRouter } from './routers/task';
 import { realtimeRouter } from './routers/realtime';
@@ -18,6 +19,7 @@ export const appRouter = router({
   comment: commentRouter,
   invitation: invitationRouter,
   member: memberRouter,
+  notification: notificationRouter,
   project: projectRouter,
   task: taskRouter,
   realtime: realtimeRouter,

@@ -14,12 +14,15 @@ import { relayTask, sweepTask } from '@/server/outbox/outbox-relay';
 import { sendMailTask } from '@/server/email/mail-send-task';
 import { registerOutboxConsumer } from '@/server/outbox/outbox-consumers';
 import { deliverWebhookTask, requeueStuckDeliveries, webhookConsumer } from '@/server/webhooks/webhook-delivery';
+import { notificationsConsumer } from '@/server/notifications/notification-consumer';
+import { digestSweepTask, digestTask } from '@/server/notifications/digest';
 
 /** Registers the outbox consumers (called once by the worker before it starts, and by tests). */
 export function registerConsumers(): void {
   // Each domain's consumer (see outbox-consumers.ts), and its reconciler of effects stuck half-way.
   registerOutboxConsumer(webhookConsumer);
   registerReconciler('webhooks', requeueStuckDeliveries);
+  registerOutboxConsumer(notificationsConsumer);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,6 +35,8 @@ export const TASKS: ReadonlyArray<TaskDefinition<any>> = [
   probeTask,
   sendMailTask,
   deliverWebhookTask,
+  digestTask,
+  digestSweepTask,
 ];
 
 export interface Schedule {
@@ -46,4 +51,6 @@ export const SCHEDULES: readonly Schedule[] = [
   { task: 'jobs.reconcile', cron: '*/5 * * * *' },
   { task: 'outbox.prune', cron: '17 * * * *' },
   { task: 'cleanup.expired', cron: '41 3 * * *' },
+  // Digests whose job was lost or dead-lettered (COLLAB-7): anyone with overdue unread, emailable notifications.
+  { task: 'notifications.digest-sweep', cron: '23 6 * * *' },
 ];

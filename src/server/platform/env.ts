@@ -119,6 +119,8 @@ export const envSchema = z
     WEBHOOK_ALLOW_LOOPBACK: bool.default(false),
     /** Marks a throw-away test stack (E2E) running a production build: allows its test-only switches. Never in a deployment. */
     KANSO_TEST_STACK: bool.default(false),
+    /** A notification still unread this long after it was made goes into the recipient's email digest (COLLAB-7). */
+    NOTIFICATION_DIGEST_DELAY_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SENTRY_DSN: optionalUrl,
     NEXT_PUBLIC_SENTRY_DSN: optionalUrl,

@@ -22,6 +22,11 @@
  *    non-member's sockets are closed with 4403, a project no longer visible is left with `kicked`.
  *    Events of type `member.*` / `project.*` trigger that re-check for their workspace BEFORE they
  *    are delivered, so the event that revokes access is not itself leaked.
+ *  - Notifications (COLLAB-7): a second supervised LISTEN on `kanso_notifications` (payload: a
+ *    user id, NOTIFYed on COMMIT by the notifications trigger, drizzle/0015) sends `{type:'notifications'}`
+ *    to every socket of that user. A ticket without a workspace opens a user-level socket for the
+ *    signed-in pages outside a workspace: its session is checked like any other and it counts
+ *    against the per-session and per-user caps, but it joins no room and hears nothing else.
  *  - Sessions: a ticket names the session that minted it. The same 1 s tick asks which sessions of
  *    the connected sockets still live (one query for all); a socket whose session was signed out,
  *    revoked or expired is closed with 4410 — and one is refused at once if it already ended.
@@ -42,6 +47,7 @@ import {
 import type { Database } from '@/server/db/client';
 import type { Logger } from '@/server/platform/logger';
 import { EVENTS_CHANNEL, parseEventNotification } from '@/server/realtime-events/outbox';
+import { NOTIFICATIONS_CHANNEL } from '@/server/notifications/channel';
 import { localCluster, type Cluster, type ClusterHooks } from './cluster';
 import { createEventSubscription, type RestoreReason } from './event-subscription';
 import { textFrame, writeFrame, type PreparedFrame } from './frame';
@@ -101,6 +107,8 @@ interface Connection {
   log: Logger;
   /** Set once the ticket was accepted. */
   user: { id: string; sessionId: string; workspaceId: string; role: Role; name: string | null; image: string | null } | null;
+  /** Set instead of `user` for a user-level socket (a ticket without a workspace): notifications only. */
+  account: { id: string; sessionId: string } | null;
   rooms: Set<string>;
   /** Serialises this socket's message handling (auth first, then messages in arrival order). */
   queue: Promise<void>;
@@ -137,6 +145,18 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   /** Authenticated sockets per session and per user (per workspace: `byWorkspace`). */
   const bySession = new Map<string, number>();
   const byUser = new Map<string, number>();
+  /** Every authenticated socket of each user (workspace and user-level ones): notification frames. */
+  const userSockets = new Map<string, Set<Connection>>();
+  const addUserSocket = (userId: string, conn: Connection) => {
+    let set = userSockets.get(userId);
+    if (!set) userSockets.set(userId, (set = new Set()));
+    set.add(conn);
+  };
+  const removeUserSocket = (userId: string, conn: Connection) => {
+    const set = userSockets.get(userId);
+    set?.delete(conn);
+    if (set?.size === 0) userSockets.delete(userId);
+  };
   const bump = (counts: Map<string, number>, key: string, by: number) => {
     const next = (counts.get(key) ?? 0) + by;
     if (next > 0) counts.set(key, next);
@@ -252,6 +272,11 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       if (set?.size === 0) byWorkspace.delete(conn.user.workspaceId);
       bump(bySession, conn.user.sessionId, -1);
       bump(byUser, conn.user.id, -1);
+      removeUserSocket(conn.user.id, conn);
+    } else if (conn.account) {
+      bump(bySession, conn.account.sessionId, -1);
+      bump(byUser, conn.account.id, -1);
+      removeUserSocket(conn.account.id, conn);
     }
   }
 
@@ -286,6 +311,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     }
     const { userId, sessionId, workspaceId, projectId, exp, nonce } = result.claims;
     if (!(await cluster.claimNonce(nonce, exp))) return close(conn, REALTIME_CLOSE.badTicket, 'ticket already used');
+    if (!workspaceId) return authenticateAccount(conn, userId, sessionId);
     conn.log = conn.log.child({ userId, workspaceId });
     // Session + profile, and membership (+ the ticket's project: the join below needs no second check), at once.
     const [profile, verdict] = await Promise.all([admitSession({ sessionId, userId }), admitAccess({ userId, workspaceId, projects: projectId ? [projectId] : [] })]);
@@ -304,6 +330,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     conn.user = { id: userId, sessionId, workspaceId, role: verdict.role, ...profile };
     bump(bySession, sessionId, 1);
     bump(byUser, userId, 1);
+    addUserSocket(userId, conn);
     let set = byWorkspace.get(workspaceId);
     if (!set) byWorkspace.set(workspaceId, (set = new Set()));
     set.add(conn);
@@ -312,6 +339,22 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     conn.log.info('authenticated');
     send(conn, { type: 'ready', connectionId: conn.id, userId, workspaceId });
     if (projectId) await join(conn, projectId, verdict);
+  }
+
+  /** A user-level socket (no workspace): the session must live; the same per-session and per-user caps. */
+  async function authenticateAccount(conn: Connection, userId: string, sessionId: string): Promise<void> {
+    conn.log = conn.log.child({ userId });
+    const profile = await admitSession({ sessionId, userId });
+    if (!profile) return close(conn, REALTIME_CLOSE.sessionEnded, 'session ended');
+    if (conn.closed) return;
+    const over = (bySession.get(sessionId) ?? 0) >= socketLimits.perSession ? 'session' : (byUser.get(userId) ?? 0) >= socketLimits.perUser ? 'user' : null;
+    if (over) return close(conn, REALTIME_CLOSE.tooManySockets, `too many connections for this ${over}`);
+    conn.account = { id: userId, sessionId };
+    bump(bySession, sessionId, 1);
+    bump(byUser, userId, 1);
+    addUserSocket(userId, conn);
+    conn.log.info('authenticated (user-level)');
+    send(conn, { type: 'ready', connectionId: conn.id, userId, workspaceId: null });
   }
 
   /** `checked`: a verdict for this user and project taken just now (the ticket's project, checked on authentication). */
@@ -340,6 +383,10 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
   }
 
   async function handle(conn: Connection, message: ClientMessage): Promise<void> {
+    if (conn.account) {
+      if (message.type === 'ping') return send(conn, { type: 'pong' });
+      return send(conn, { type: 'error', reason: message.type === 'auth' ? 'already authenticated' : 'a user-level connection joins no projects' });
+    }
     if (!conn.user) {
       if (message.type === 'auth') return authenticate(conn, message.ticket);
       return close(conn, REALTIME_CLOSE.badTicket, 'authenticate first');
@@ -381,6 +428,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       ws,
       log: log.child({ connectionId: id, requestId }),
       user: null,
+      account: null,
       rooms: new Set(),
       queue: Promise.resolve(),
       alive: true,
@@ -408,7 +456,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       }
       const message = clientMessageSchema.safeParse(parsed);
       if (!message.success) {
-        if (!conn.user) return close(conn, REALTIME_CLOSE.badTicket, 'authenticate first');
+        if (!conn.user && !conn.account) return close(conn, REALTIME_CLOSE.badTicket, 'authenticate first');
         return send(conn, { type: 'error', reason: 'invalid message' });
       }
       enqueue(conn, () => handle(conn, message.data));
@@ -419,7 +467,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       enqueue(conn, () => authenticate(conn, ticket));
     } else {
       const timer = setTimeout(() => {
-        if (!conn.user) close(conn, REALTIME_CLOSE.authTimeout, 'no ticket');
+        if (!conn.user && !conn.account) close(conn, REALTIME_CLOSE.authTimeout, 'no ticket');
       }, authTimeoutMs);
       ws.once('close', () => clearTimeout(timer));
     }
@@ -487,11 +535,12 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
 
   /** Closes (4410) the sockets whose session ended since they authenticated: one query for all of them. */
   async function closeEndedSessions(): Promise<void> {
-    const authenticated = [...connections.values()].filter((c) => c.user && !c.closed);
-    const owners = new Map(authenticated.map((c) => [c.user!.sessionId, c.user!.id]));
+    const authenticated = [...connections.values()].filter((c) => (c.user || c.account) && !c.closed);
+    const owner = (c: Connection) => (c.user ?? c.account)!;
+    const owners = new Map(authenticated.map((c) => [owner(c).sessionId, owner(c).id]));
     const live = await liveSessions(db, owners);
     for (const conn of authenticated) {
-      if (!live.has(conn.user!.sessionId)) close(conn, REALTIME_CLOSE.sessionEnded, 'session ended');
+      if (!live.has(owner(conn).sessionId)) close(conn, REALTIME_CLOSE.sessionEnded, 'session ended');
     }
   }
 
@@ -679,6 +728,45 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     probeTimeoutMs: options.probeTimeoutMs,
   });
 
+  // ── Notifications (COLLAB-7) ─────────────────────────────────────────────────────────────────
+
+  const notificationsFrame = textFrame(JSON.stringify({ type: 'notifications' } satisfies ServerMessage));
+
+  /** `kanso_notifications` carries the recipient's id: tell each of their sockets to refetch. */
+  function onNotificationNotify(payload: string): void {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(payload)) return void log.warn('unexpected notifications payload');
+    let sent = 0;
+    for (const conn of userSockets.get(payload.toLowerCase()) ?? []) {
+      if (conn.closed) continue;
+      send(conn, notificationsFrame);
+      sent += 1;
+    }
+    log.debug({ sent }, 'notification frame fanned out');
+  }
+
+  /** The notifications LISTEN is back after a gap: every authenticated socket refetches its count. */
+  function onNotificationsRestored(reason: RestoreReason): void {
+    let told = 0;
+    for (const set of userSockets.values()) {
+      for (const conn of set) {
+        if (conn.closed) continue;
+        send(conn, notificationsFrame);
+        told += 1;
+      }
+    }
+    log.warn({ reason, told }, 'notifications LISTEN restored: sockets told to refetch');
+  }
+
+  const notificationSubscription = createEventSubscription({
+    connect: options.listenClient,
+    channel: NOTIFICATIONS_CHANNEL,
+    onNotify: onNotificationNotify,
+    onRestored: onNotificationsRestored,
+    log,
+    probeMs: options.probeMs,
+    probeTimeoutMs: options.probeTimeoutMs,
+  });
+
   // ── HTTP ─────────────────────────────────────────────────────────────────────────────────────
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -692,6 +780,9 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
         service: 'kanso-realtime',
         listening,
         restores,
+        // The badge's LISTEN: reported, not part of readiness (the board events are; a missed
+        // notification frame costs a badge refresh, which the client also polls for).
+        notificationsListening: notificationSubscription.listening(),
         connections: connections.size,
         rooms: rooms.size,
         adapter: cluster.shared ? 'redis' : 'postgres',
@@ -716,6 +807,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
     async start(): Promise<AddressInfo> {
       await cluster.start(clusterHooks);
       subscription.start();
+      notificationSubscription.start();
       recheckTimer = setInterval(() => void periodicRecheck(), recheckMs);
       // Each socket is pinged once per heartbeatMs, in HEARTBEAT_SLICES slices spread over the period
       // (10,000 pings in one loop held the event loop ~100 ms, delaying whatever event arrived then).
@@ -756,6 +848,7 @@ export function createRealtimeServer(options: RealtimeServerOptions) {
       presence.flushAll();
       presence.stop();
       await subscription.stop();
+      await notificationSubscription.stop();
       await cluster.stop().catch((err: unknown) => log.warn({ err }, 'cluster adapter stop failed'));
       await eventChain;
       await new Promise<void>((resolve) => wss.close(() => resolve()));

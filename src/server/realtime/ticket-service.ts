@@ -22,3 +22,13 @@ export async function mintRealtimeTicket(
   const { ticket, expiresAt } = signTicket(env().AUTH_SECRET, { userId: viewer.userId, sessionId: viewer.sessionId, workspaceId: viewer.workspaceId, projectId });
   return { ticket, url: realtimePublicUrl(), expiresAt };
 }
+
+/**
+ * A user-level ticket (COLLAB-7): the socket of a signed-in page outside a workspace (the inbox,
+ * account settings) — it receives only the user's own `notifications` frames. The sidecar checks
+ * the session on connect and every second, as for workspace sockets.
+ */
+export function mintUserTicket(viewer: { userId: string; sessionId: string }): { ticket: string; url: string; expiresAt: Date } {
+  const { ticket, expiresAt } = signTicket(env().AUTH_SECRET, { userId: viewer.userId, sessionId: viewer.sessionId });
+  return { ticket, url: realtimePublicUrl(), expiresAt };
+}

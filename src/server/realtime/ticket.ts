@@ -18,16 +18,22 @@ export const TICKET_TTL_MS = 60_000;
 
 const KEY_LABEL = 'kanso:realtime-ticket:v1';
 
-export const ticketClaimsSchema = z.object({
-  userId: z.string().uuid(),
-  /** The server-side session (sessions.id) the ticket was minted for. */
-  sessionId: z.string().uuid(),
-  workspaceId: z.string().uuid(),
-  projectId: z.string().uuid().optional(),
-  /** Expiry, Unix milliseconds. */
-  exp: z.number().int().positive(),
-  nonce: z.string().min(16).max(64),
-});
+export const ticketClaimsSchema = z
+  .object({
+    userId: z.string().uuid(),
+    /** The server-side session (sessions.id) the ticket was minted for. */
+    sessionId: z.string().uuid(),
+    /**
+     * The workspace the socket acts in. Absent: a user-level socket (COLLAB-7) — no rooms, no
+     * workspace events, only the user's own notification frames (every signed-in page has one).
+     */
+    workspaceId: z.string().uuid().optional(),
+    projectId: z.string().uuid().optional(),
+    /** Expiry, Unix milliseconds. */
+    exp: z.number().int().positive(),
+    nonce: z.string().min(16).max(64),
+  })
+  .refine((c) => c.workspaceId !== undefined || c.projectId === undefined, { message: 'a project needs its workspace' });
 export type TicketClaims = z.infer<typeof ticketClaimsSchema>;
 
 export type TicketFailure = 'malformed' | 'bad_signature' | 'expired';
@@ -51,10 +57,10 @@ function mac(key: Buffer, body: string): Buffer {
   return createHmac('sha256', key).update(body).digest();
 }
 
-/** Signs a ticket for `claims` (user, session, workspace, optional project); returns it with its expiry. */
+/** Signs a ticket for `claims` (user, session, workspace — absent: user-level —, optional project); returns it with its expiry. */
 export function signTicket(
   authSecret: string,
-  claims: { userId: string; sessionId: string; workspaceId: string; projectId?: string },
+  claims: { userId: string; sessionId: string; workspaceId?: string; projectId?: string },
   now: number = Date.now(),
   ttlMs: number = TICKET_TTL_MS,
 ): { ticket: string; expiresAt: Date } {

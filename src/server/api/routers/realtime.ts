@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { isoTimestamp, toWire, typedOutput } from '@/server/platform/wire';
 import { eventCursor, projectEventsSince } from '@/server/realtime-events/resync-service';
-import { mintRealtimeTicket } from '@/server/realtime/ticket-service';
+import { mintRealtimeTicket, mintUserTicket } from '@/server/realtime/ticket-service';
 import { uuid } from '@/server/tasks/board-schemas';
-import { router, workspaceProcedure } from '../trpc';
+import { authedProcedure, router, workspaceProcedure } from '../trpc';
 import { boardActor } from './project';
 import { enforceRateLimits } from '@/server/platform/rate-limit';
 
@@ -31,6 +31,19 @@ export const realtimeRouter = router({
       return toWire(
         await mintRealtimeTicket(ctx.db, { userId: ctx.user.id, sessionId: ctx.session.sessionId, role: ctx.role, workspaceId: ctx.workspace.id }, input.projectId),
       );
+    }),
+
+  /**
+   * A user-level ticket (COLLAB-7): a socket that only hears the caller's own notification frames
+   * (`{type:'notifications'}`), for signed-in pages outside a workspace. Same lifetime, single use
+   * and rate limit as `ticket`.
+   */
+  userTicket: authedProcedure
+    .input(z.void())
+    .output(z.object({ ticket: z.string(), url: z.string(), expiresAt: isoTimestamp }))
+    .mutation(async ({ ctx }) => {
+      await enforceRateLimits([{ policy: 'realtime-ticket', subject: ctx.session.sessionId }], { database: ctx.db });
+      return toWire(mintUserTicket({ userId: ctx.user.id, sessionId: ctx.session.sessionId }));
     }),
 
   /**

@@ -7,3 +7,4 @@ export * from './platform';
 export * from './lockouts';
 export * from './jobs';
 export * from './webhooks';
+export * from './notifications';

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { getTranslations, setRequestLocale } from 'next-intl/server';
 import { SiteHeader } from '@/components/layout/site-header';
+import { NotificationBell } from '@/components/notifications/notification-bell';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Link } from '@/i18n/navigation';
@@ -26,7 +27,7 @@ export default async function SecurityPage({ params }: Props) {
   const user = (await getSession())?.user;
   return (
     <>
-      <SiteHeader signedIn>
+      <SiteHeader signedIn bell={<NotificationBell />}>
         <div className="flex-1" />
         <Button asChild variant="ghost" size="sm">
           <Link href="/w">{t('backToApp')}</Link>

@@ -2,6 +2,7 @@ import { getTranslations, setRequestLocale } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { WorkspaceLive } from '@/components/boards/workspace-live';
 import { SiteHeader } from '@/components/layout/site-header';
+import { NotificationBell } from '@/components/notifications/notification-bell';
 import { UserMenu } from '@/components/layout/user-menu';
 import { WorkspaceRoleProvider } from '@/components/workspaces/workspace-role';
 import { WorkspaceSwitcher } from '@/components/workspaces/workspace-switcher';
@@ -31,7 +32,7 @@ export default async function WorkspaceLayout({
   if (!workspace) {
     return (
       <>
-        <SiteHeader signedIn />
+        <SiteHeader signedIn bell={<NotificationBell />} />
         <main id="main" className="mx-auto max-w-md px-4 py-24 text-center" data-testid="no-access">
           <h1 className="text-2xl font-semibold">{t('noAccessTitle')}</h1>
           <p className="mt-3 text-muted-foreground">{t('noAccessBody')}</p>
@@ -52,7 +53,7 @@ export default async function WorkspaceLayout({
   return (
     <HydrateClient>
       <WorkspaceRoleProvider value={{ role: workspace.role, userId: me?.id ?? '', workspaceSlug: workspace.slug }}>
-        <SiteHeader signedIn>
+        <SiteHeader signedIn bell={<NotificationBell />}>
           <WorkspaceSwitcher current={workspace} />
           <div className="flex-1" />
           <UserMenu email={me?.email ?? ''} workspaceSlug={workspace.slug} role={workspace.role} />
