@@ -30,6 +30,7 @@ const runtime = await startWorkerRuntime({
   concurrency: config.JOBS_CONCURRENCY,
   leaseSeconds: config.JOBS_LEASE_SECONDS,
   shutdownGraceMs: config.JOBS_SHUTDOWN_GRACE_MS,
+  pollIntervalMs: config.JOBS_POLL_INTERVAL_MS,
   schedules: process.env.KANSO_WORKER_SCHEDULES !== 'off',
 });
 

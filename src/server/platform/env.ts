@@ -96,6 +96,8 @@ export const envSchema = z
     JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
     /** A job locked by a worker without a heartbeat for this long is released to another (the lease). */
     JOBS_LEASE_SECONDS: z.coerce.number().int().min(2).max(86_400).default(30),
+    /** How often an idle worker looks for due jobs besides NOTIFY (ms; bounds the wait of a missed wake-up). */
+    JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(60_000).default(200),
     /** On SIGTERM, running jobs get this long to finish before they are aborted and released. */
     JOBS_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
     /** Outbox events older than this (and relayed to every consumer) are pruned. */
