@@ -35,7 +35,7 @@ export async function benchWebhookLatency(options: WebhookBenchOptions): Promise
   const committedAt = new Map<string, number>();
   const latencies: number[] = [];
   let unverified = 0;
-  let verifier: Webhook | undefined;
+  const signing: { verifier?: Webhook } = {};
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -45,7 +45,7 @@ export async function benchWebhookLatency(options: WebhookBenchOptions): Promise
       const body = Buffer.concat(chunks).toString('utf8');
       try {
         const headers = Object.fromEntries(Object.entries(req.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-        const payload = verifier!.verify(body, headers) as { type: string; data: { object?: { id?: string } } };
+        const payload = signing.verifier!.verify(body, headers) as { type: string; data: { object?: { id?: string } } };
         const taskId = payload.data.object?.id;
         const committed = taskId ? committedAt.get(taskId) : undefined;
         if (committed !== undefined) {
@@ -78,7 +78,7 @@ export async function benchWebhookLatency(options: WebhookBenchOptions): Promise
       { url: `http://127.0.0.1:${port}/hook`, description: 'bench', eventTypes: ['task.created'], enabled: true },
     ),
   );
-  verifier = new Webhook(secret);
+  signing.verifier = new Webhook(secret);
 
   const worker = await options.startWorker({ WEBHOOK_ALLOW_LOOPBACK: 'true', NODE_ENV: 'development', JOBS_CONCURRENCY: '8' });
   try {
