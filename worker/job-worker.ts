@@ -15,6 +15,7 @@
  * `import 'server-only'` load through scripts/lib/server-only-register.mjs.
  */
 import { createServer } from 'node:http';
+import { setPriority } from 'node:os';
 import { closeDb, db } from '@/server/db/client';
 import { env } from '@/server/platform/env';
 import { createLogger } from '@/server/platform/logger';
@@ -22,6 +23,13 @@ import { startWorkerRuntime } from '@/server/jobs/worker-runtime';
 
 const config = env();
 const log = createLogger({ service: 'kanso-worker', level: config.LOG_LEVEL });
+
+// Background work yields the CPU to requests where they share a machine (JOBS_NICE, default 10).
+try {
+  setPriority(config.JOBS_NICE);
+} catch (err) {
+  log.warn({ err }, 'could not lower the worker priority');
+}
 
 const runtime = await startWorkerRuntime({
   databaseUrl: config.DATABASE_URL,

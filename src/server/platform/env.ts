@@ -96,6 +96,12 @@ export const envSchema = z
     JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
     /** A job locked by a worker without a heartbeat for this long is released to another (the lease). */
     JOBS_LEASE_SECONDS: z.coerce.number().int().min(2).max(86_400).default(30),
+    /**
+     * The worker process's niceness (0–19): on a machine it shares with the web process, background
+     * work yields the CPU to requests (bench:http: a relay backlog behind a request burst doubled
+     * sign-in p95 at 0). Lowering one's own priority needs no privilege.
+     */
+    JOBS_NICE: z.coerce.number().int().min(0).max(19).default(10),
     /** How often an idle worker looks for due jobs besides NOTIFY (ms; bounds the wait of a missed wake-up). */
     JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(60_000).default(200),
     /** On SIGTERM, running jobs get this long to finish before they are aborted and released. */
