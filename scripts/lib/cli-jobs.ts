@@ -10,29 +10,7 @@
  *
  * Retries and purges are audit entries in the operations chain, naming the operator ($USER).
  */
-import { userInfo } from 'node:os';
-
-type Command = (urls: { appUrl: string; adminUrl: string }, args: string[]) => Promise<void>;
-const log = (line: string) => console.log(`[cli] ${line}`);
-
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-function operator() {
-  return { name: process.env.KANSO_OPERATOR || process.env.USER || userInfo().username || 'unknown' };
-}
-
-async function withDatabase<T>(appUrl: string, fn: (db: import('../../src/server/db/client').Database) => Promise<T>): Promise<T> {
-  const { createDatabase } = await import('../../src/server/db/client');
-  const database = createDatabase(appUrl, 2);
-  try {
-    return await fn(database);
-  } finally {
-    await database.$client.end();
-  }
-}
+import { cliLog as log, flag, operator, withDatabase, type CliCommand as Command } from './cli-support';
 
 export const jobCommands: Record<string, Command> = {
   'jobs:list': async ({ appUrl }, args) => {

@@ -8,25 +8,9 @@
  *
  * Retries and purges name the operator ($KANSO_OPERATOR, else $USER).
  */
-import { userInfo } from 'node:os';
+import { cliLog as log, operator, withDatabase, type CliCommand as Command } from './cli-support';
 
-type Command = (urls: { appUrl: string; adminUrl: string }, args: string[]) => Promise<void>;
-const log = (line: string) => console.log(`[cli] ${line}`);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function operator() {
-  return { name: process.env.KANSO_OPERATOR || process.env.USER || userInfo().username || 'unknown' };
-}
-
-async function withDatabase<T>(appUrl: string, fn: (db: import('../../src/server/db/client').Database) => Promise<T>): Promise<T> {
-  const { createDatabase } = await import('../../src/server/db/client');
-  const database = createDatabase(appUrl, 2);
-  try {
-    return await fn(database);
-  } finally {
-    await database.$client.end();
-  }
-}
 
 export const webhookCommands: Record<string, Command> = {
   'webhooks:list': async ({ appUrl }) => {
