@@ -4,13 +4,15 @@
  *   outbox.prune     — outbox events older than OUTBOX_RETENTION_DAYS that every consumer relayed
  *                      (app_outbox_prune, drizzle/0012), and the relay's inbox rows and the effect
  *                      ledger entries older than the same window;
- *   cleanup.expired  — expired sessions, verification and auth tokens, spent CAPTCHA solutions, and
- *                      invitations that expired (unaccepted) more than 30 days ago.
+ *   cleanup.expired  — expired sessions, verification and auth tokens, spent CAPTCHA solutions,
+ *                      invitations that expired (unaccepted) more than 30 days ago, and history past
+ *                      its keep: finished mails and webhook deliveries after 30 days (a failed mail
+ *                      keeps its body that long for a replay), read notifications after 90.
  *
  * Each deletes in bounded batches (a long backlog never holds one huge transaction).
  */
 import { sql } from 'drizzle-orm';
-import type { Database } from '@/server/db/client';
+import type { Database, DbOrTx } from '@/server/db/client';
 import { withSystem } from '@/server/db/tenant';
 import { env } from '@/server/platform/env';
 import { defineTask } from '@/server/platform/jobs';
@@ -26,6 +28,10 @@ declare module '@/server/platform/jobs' {
 const BATCH = 5_000;
 /** Invitations stay listed as "expired" this long before they are deleted. */
 const EXPIRED_INVITATION_KEEP_DAYS = 30;
+/** Finished mails and webhook deliveries (their logs) are kept this long. */
+export const DELIVERY_HISTORY_KEEP_DAYS = 30;
+/** Read notifications are kept this long. */
+export const READ_NOTIFICATION_KEEP_DAYS = 90;
 
 async function repeatUntilShort(step: () => Promise<number>): Promise<number> {
   let total = 0;
@@ -57,26 +63,21 @@ export async function pruneOutbox(database: Database, retentionDays = env().OUTB
 
 /** Deletes what expired; answers the rows deleted per kind. */
 export async function cleanupExpired(database: Database): Promise<Record<string, number>> {
-  const del = (table: string, condition: string) =>
-    repeatUntilShort(async () => (await database.execute(sql.raw(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${condition} LIMIT ${BATCH})`))).count ?? 0);
+  const deleteWhere = (db: DbOrTx, table: string, condition: string) =>
+    repeatUntilShort(async () => (await db.execute(sql.raw(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${condition} LIMIT ${BATCH})`))).count ?? 0);
+  const del = (table: string, condition: string) => deleteWhere(database, table, condition);
+  // Tenant tables: in the system scope (their app_is_system() policies).
+  const delSystem = (table: string, condition: string) => withSystem(database, null, (tx) => deleteWhere(tx, table, condition));
   const counts: Record<string, number> = {
     sessions: await del('sessions', 'expires < now()'),
     verificationTokens: await del('verification_tokens', 'expires < now()'),
     authTokens: await del('auth_tokens', "expires_at < now() - interval '1 day'"),
     captchaSolutions: await del('captcha_solutions', 'expires_at < now()'),
+    mails: await del('mail_messages', `state <> 'queued' AND created_at < now() - interval '${DELIVERY_HISTORY_KEEP_DAYS} days'`),
   };
-  counts.invitations = await withSystem(database, null, async (tx) =>
-    repeatUntilShort(
-      async () =>
-        (
-          await tx.execute(
-            sql.raw(
-              `DELETE FROM invitations WHERE ctid IN (SELECT ctid FROM invitations WHERE accepted_at IS NULL AND expires_at < now() - interval '${EXPIRED_INVITATION_KEEP_DAYS} days' LIMIT ${BATCH})`,
-            ),
-          )
-        ).count ?? 0,
-    ),
-  );
+  counts.webhookDeliveries = await delSystem('webhook_deliveries', `state <> 'pending' AND created_at < now() - interval '${DELIVERY_HISTORY_KEEP_DAYS} days'`);
+  counts.readNotifications = await delSystem('notifications', `read_at IS NOT NULL AND read_at < now() - interval '${READ_NOTIFICATION_KEEP_DAYS} days'`);
+  counts.invitations = await delSystem('invitations', `accepted_at IS NULL AND expires_at < now() - interval '${EXPIRED_INVITATION_KEEP_DAYS} days'`);
   return counts;
 }
 
