@@ -80,3 +80,21 @@ describe('cli jobs:*', () => {
     expect(verify.output).not.toMatch(/operations chain|registry/);
   });
 });
+
+describe('cli mail:*', () => {
+  it('suppresses, reports and unsuppresses an address by hand, audited without the address', { timeout: 120_000 }, async () => {
+    expect(cli('mail:suppressed', 'Someone@Example.test').output).toContain('not suppressed');
+    expect(cli('mail:suppress', 'someone@example.test').output).toContain('the address is suppressed');
+    expect(cli('mail:suppressed', 'Someone@Example.test').output).toMatch(/suppressed since .* \(manual, from cli\)/);
+    expect(cli('mail:unsuppress', 'someone@example.test').output).toContain('off the suppression list');
+    expect(cli('mail:unsuppress', 'someone@example.test').output).toContain('was not suppressed');
+    expect(cli('mail:suppress', 'not-an-address').status).toBe(1);
+    const audit = await superSql()<{ action: string; data: Record<string, unknown> }[]>`
+      SELECT action, data FROM audit_log WHERE chain_id = '00000000-0000-0000-0000-000000000002' AND action LIKE 'mail.%' ORDER BY seq`;
+    expect(audit).toEqual([
+      { action: 'mail.address_suppressed', data: { operator: 'ops-cli', domain: 'example.test' } },
+      { action: 'mail.address_unsuppressed', data: { operator: 'ops-cli', domain: 'example.test' } },
+    ]);
+    expect(JSON.stringify(audit)).not.toContain('someone');
+  });
+});

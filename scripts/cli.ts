@@ -5,12 +5,14 @@
  *   admin:create <email>   make an existing or new (verified, password-less) user a platform admin — idempotent
  *   audit:verify           check every audit hash chain; exit 1 naming the first broken link of each
  *   jobs:list|show|retry|purge|lag|probe   dead letters and the queue (scripts/lib/cli-jobs.ts, docs/jobs.md)
+ *   mail:suppressed|suppress|unsuppress <email>   the suppression list (scripts/lib/cli-mail.ts, docs/email.md)
  *   webhooks:list|show|retry|purge         dead webhook deliveries (scripts/lib/cli-webhooks.ts, docs/webhooks.md)
  */
 import { loadDotEnv, resolveDatabase } from './lib/database-urls';
 import postgres from 'postgres';
 import { migrateDatabase } from '../src/server/db/migrate';
 import { jobCommands } from './lib/cli-jobs';
+import { mailCommands } from './lib/cli-mail';
 import { webhookCommands } from './lib/cli-webhooks';
 
 const [command, ...args] = process.argv.slice(2);
@@ -47,6 +49,7 @@ const commands: Record<string, (urls: { appUrl: string; adminUrl: string }, args
     }
   },
   ...jobCommands,
+  ...mailCommands,
   ...webhookCommands,
 };
 

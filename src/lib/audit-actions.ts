@@ -42,6 +42,8 @@ export const AUDIT_ACTIONS = [
   // operations (the operations chain: operators through the CLI, no workspace)
   'jobs.dead_letter_retried',
   'jobs.dead_letters_purged',
+  'mail.address_suppressed',
+  'mail.address_unsuppressed',
   'webhooks.delivery_retried',
   'webhooks.dead_deliveries_purged',
 ] as const;

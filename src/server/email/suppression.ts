@@ -54,6 +54,16 @@ export async function isSuppressed(database: DbOrTx, email: string): Promise<boo
   return rows.length > 0;
 }
 
+/** The address's entry on the list, if it is on it. */
+export async function suppressionOf(database: DbOrTx, email: string): Promise<{ reason: SuppressionReason; source: string; createdAt: Date } | null> {
+  const [row] = await database
+    .select({ reason: mailSuppressions.reason, source: mailSuppressions.source, createdAt: mailSuppressions.createdAt })
+    .from(mailSuppressions)
+    .where(inArray(mailSuppressions.addressHash, suppressionHashes(email)))
+    .limit(1);
+  return row ? { reason: row.reason, source: row.source, createdAt: row.createdAt } : null;
+}
+
 /** Puts an address on the list (again: the newest reason wins). */
 export async function suppressAddress(
   database: DbOrTx,
