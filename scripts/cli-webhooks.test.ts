@@ -1,21 +1,12 @@
 /** `npm run cli -- webhooks:*` as real processes against this file's database (JOBS-3, JOBS-5). */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { OPERATIONS_CHAIN_ID } from '@/server/audit/audit-service';
 import { sealSecret, newSigningSecret } from '@/server/webhooks/secret-box';
-import { superSql, testDatabase } from '../test/support/db';
+import { runCli } from '../test/support/cli';
+import { superSql } from '../test/support/db';
 import { makeUser, makeWorkspace } from '../test/support/trpc';
 
-function cli(...args: string[]) {
-  const { appUrl, ownerUrl } = testDatabase();
-  const result = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/cli.ts', ...args], {
-    env: { ...process.env, DATABASE_URL: appUrl, DATABASE_ADMIN_URL: ownerUrl, KANSO_OPERATOR: 'ops-cli' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
 
 describe('cli webhooks:*', () => {
   it('lists, shows, retries and purges dead deliveries — hosts only, each retry and purge audited', { timeout: 120_000 }, async () => {
@@ -28,12 +19,12 @@ describe('cli webhooks:*', () => {
       VALUES (${ws.id}, ${endpointId}, 7, 'task.created', '{"type":"task.created","data":{"object":{"title":"private title"}}}', 'dead', 8, 500) RETURNING id`;
     await superSql()`INSERT INTO webhook_attempts (workspace_id, delivery_id, attempt_number, status_code, latency_ms, error_kind) VALUES (${ws.id}, ${dead!.id}, 1, 500, 12, 'http_status')`;
 
-    const list = cli('webhooks:list');
+    const list = runCli('webhooks:list');
     expect(list.status).toBe(0);
     expect(list.output).toContain(dead!.id);
     expect(list.output).toContain('hooks.example.com');
     expect(list.output).toContain('1 dead webhook delivery');
-    const show = cli('webhooks:show', dead!.id);
+    const show = runCli('webhooks:show', dead!.id);
     expect(show.output).toContain('#1');
     expect(show.output).toContain('status 500');
     for (const output of [list.output, show.output]) {
@@ -41,16 +32,16 @@ describe('cli webhooks:*', () => {
       expect(output).not.toContain('private title');
     }
 
-    const retry = cli('webhooks:retry', dead!.id);
+    const retry = runCli('webhooks:retry', dead!.id);
     expect(retry.status).toBe(0);
     const [queued] = await superSql()<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = ${`webhook.replay:${dead!.id}`}`;
     expect(queued!.n).toBe(1);
-    expect(cli('webhooks:retry', randomUUID()).status).toBe(1);
-    expect(cli('webhooks:show', 'not-an-id').status).toBe(1);
+    expect(runCli('webhooks:retry', randomUUID()).status).toBe(1);
+    expect(runCli('webhooks:show', 'not-an-id').status).toBe(1);
 
     // No worker ran: it is still dead, and purged.
-    expect(cli('webhooks:purge').output).toContain('1 dead webhook delivery purged');
-    expect(cli('webhooks:list').output).toContain('no dead webhook deliveries');
+    expect(runCli('webhooks:purge').output).toContain('1 dead webhook delivery purged');
+    expect(runCli('webhooks:list').output).toContain('no dead webhook deliveries');
     const audit = await superSql()<{ action: string; operator: string }[]>`
       SELECT action, data->>'operator' AS operator FROM audit_log WHERE chain_id = ${OPERATIONS_CHAIN_ID} ORDER BY seq`;
     expect(audit).toEqual([

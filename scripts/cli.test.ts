@@ -1,20 +1,11 @@
 /** `npm run cli -- audit:verify` as a real process against this file's database. */
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { recordAudit } from '@/server/audit/audit-service';
 import { withTenant } from '@/server/db/tenant';
-import { superSql, testDatabase, testDb } from '../test/support/db';
+import { runCli } from '../test/support/cli';
+import { superSql, testDb } from '../test/support/db';
 import { makeUser, makeWorkspace } from '../test/support/trpc';
 
-function auditVerify() {
-  const { appUrl, ownerUrl } = testDatabase();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'audit:verify'], {
-    env: { ...process.env, DATABASE_URL: appUrl, DATABASE_ADMIN_URL: ownerUrl },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
 
 describe('cli audit:verify', () => {
   it('passes on a clean log and names the row after a manual UPDATE', { timeout: 120_000 }, async () => {
@@ -25,26 +16,17 @@ describe('cli audit:verify', () => {
         recordAudit(tx, { workspaceId: ws.id, actorId: user.id, action: 'workspace.renamed', data: { to } }),
       );
     }
-    const clean = auditVerify();
+    const clean = runCli('audit:verify');
     expect(clean.output).toContain('audit log intact: 1 chain(s), 3 entries verified');
     expect(clean.status).toBe(0);
 
     const [edited] = await superSql()<{ id: string }[]>`UPDATE audit_log SET data = '{"to":"X"}' WHERE workspace_id = ${ws.id} AND seq = 2 RETURNING id`;
-    const tampered = auditVerify();
+    const tampered = runCli('audit:verify');
     expect(tampered.status).toBe(1);
     expect(tampered.output).toContain(`first broken link at entry seq 2 (id ${edited?.id}`);
   });
 });
 
-function cli(...args: string[]) {
-  const { appUrl, ownerUrl } = testDatabase();
-  const result = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/cli.ts', ...args], {
-    env: { ...process.env, DATABASE_URL: appUrl, DATABASE_ADMIN_URL: ownerUrl, KANSO_OPERATOR: 'ops-cli' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
 
 describe('cli jobs:*', () => {
   it('lists, shows, re-queues and purges dead letters, each retry and purge audited', { timeout: 120_000 }, async () => {
@@ -52,43 +34,43 @@ describe('cli jobs:*', () => {
       VALUES (901, 'jobs.probe', '{"key":"cli-a"}', 5, 5, 'Error: boom') RETURNING id`;
     const [b] = await superSql()<{ id: string }[]>`INSERT INTO dead_jobs (job_id, task, payload, attempts, max_attempts, last_error)
       VALUES (902, 'jobs.probe', '{"key":"cli-b"}', 5, 5, 'Error: bang') RETURNING id`;
-    const list = cli('jobs:list');
+    const list = runCli('jobs:list');
     expect(list.status).toBe(0);
     expect(list.output).toContain(a!.id);
     expect(list.output).toContain('2 dead job(s)');
-    expect(cli('jobs:show', a!.id).output).toContain('"key": "cli-a"');
+    expect(runCli('jobs:show', a!.id).output).toContain('"key": "cli-a"');
 
-    const retry = cli('jobs:retry', a!.id);
+    const retry = runCli('jobs:retry', a!.id);
     expect(retry.output).toMatch(/re-queued as job \d+/);
     const [queued] = await superSql()<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload->>'key' = 'cli-a'`;
     expect(queued!.n).toBe(1);
-    expect(cli('jobs:retry', a!.id).status).toBe(1);
+    expect(runCli('jobs:retry', a!.id).status).toBe(1);
 
-    expect(cli('jobs:purge', b!.id).output).toContain('1 dead job(s) purged');
-    expect(cli('jobs:list').output).toContain('no dead jobs');
+    expect(runCli('jobs:purge', b!.id).output).toContain('1 dead job(s) purged');
+    expect(runCli('jobs:list').output).toContain('no dead jobs');
     const audit = await superSql()<{ action: string; operator: string }[]>`
       SELECT action, data->>'operator' AS operator FROM audit_log WHERE chain_id = '00000000-0000-0000-0000-000000000002' ORDER BY seq`;
     expect(audit).toEqual([
       { action: 'jobs.dead_letter_retried', operator: 'ops-cli' },
       { action: 'jobs.dead_letters_purged', operator: 'ops-cli' },
     ]);
-    const lag = cli('jobs:lag');
+    const lag = runCli('jobs:lag');
     expect(lag.status).toBe(0);
     expect(lag.output).toMatch(/queue: \d+ due/);
     // The operations chain verifies like every other (the first test tampered a workspace chain of this database on purpose).
-    const verify = cli('audit:verify');
+    const verify = runCli('audit:verify');
     expect(verify.output).not.toMatch(/operations chain|registry/);
   });
 });
 
 describe('cli mail:*', () => {
   it('suppresses, reports and unsuppresses an address by hand, audited without the address', { timeout: 120_000 }, async () => {
-    expect(cli('mail:suppressed', 'Someone@Example.test').output).toContain('not suppressed');
-    expect(cli('mail:suppress', 'someone@example.test').output).toContain('the address is suppressed');
-    expect(cli('mail:suppressed', 'Someone@Example.test').output).toMatch(/suppressed since .* \(manual, from cli\)/);
-    expect(cli('mail:unsuppress', 'someone@example.test').output).toContain('off the suppression list');
-    expect(cli('mail:unsuppress', 'someone@example.test').output).toContain('was not suppressed');
-    expect(cli('mail:suppress', 'not-an-address').status).toBe(1);
+    expect(runCli('mail:suppressed', 'Someone@Example.test').output).toContain('not suppressed');
+    expect(runCli('mail:suppress', 'someone@example.test').output).toContain('the address is suppressed');
+    expect(runCli('mail:suppressed', 'Someone@Example.test').output).toMatch(/suppressed since .* \(manual, from cli\)/);
+    expect(runCli('mail:unsuppress', 'someone@example.test').output).toContain('off the suppression list');
+    expect(runCli('mail:unsuppress', 'someone@example.test').output).toContain('was not suppressed');
+    expect(runCli('mail:suppress', 'not-an-address').status).toBe(1);
     const audit = await superSql()<{ action: string; data: Record<string, unknown> }[]>`
       SELECT action, data FROM audit_log WHERE chain_id = '00000000-0000-0000-0000-000000000002' AND action LIKE 'mail.%' ORDER BY seq`;
     expect(audit).toEqual([

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunDir } from '../test/support/runs';
 import { lockFile, readLock } from './lib/cluster-lock';
 import { freePort, stopStaleServer } from './lib/embedded-postgres';
-import { processAlive as alive } from './lib/process-alive';
+import { processAlive as alive } from '../src/server/platform/process-alive';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = createRunDir(process.pid);

@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { processAlive } from '../../scripts/lib/process-alive';
+import { processAlive } from '../../src/server/platform/process-alive';
 import { stackEnv } from '../../scripts/lib/stack-env';
 
 export interface StackConfig {

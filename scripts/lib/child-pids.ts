@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR } from './data-dir';
-import { processAlive as alive } from './process-alive';
+import { processAlive as alive } from '../../src/server/platform/process-alive';
 
 /** Every child the launcher may run (the job worker joins when it lands). */
 export const CHILD_NAMES = ['web', 'realtime', 'worker'] as const;

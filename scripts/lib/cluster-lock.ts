@@ -9,7 +9,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { processAlive } from './process-alive';
+import { processAlive } from '../../src/server/platform/process-alive';
 
 export interface LockInfo {
   pid: number;

@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
-import { processAlive } from './process-alive';
+import { processAlive } from '../../src/server/platform/process-alive';
 import { spawnProcess, type ExitInfo, type RunningService, type ServiceSpec } from './supervisor';
 
 /**

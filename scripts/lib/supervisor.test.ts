@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnProcess, Supervisor, type CrashLoop, type RunningService, type ServiceSpec } from './supervisor';
-import { processAlive as alive } from './process-alive';
+import { processAlive as alive } from '../../src/server/platform/process-alive';
 
 const dirs: string[] = [];
 const supervisors: Supervisor[] = [];

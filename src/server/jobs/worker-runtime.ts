@@ -16,13 +16,13 @@
  */
 import { hostname } from 'node:os';
 import { EventEmitter } from 'node:events';
-import { sql } from 'drizzle-orm';
 import { Logger as GraphileLogger, parseCronItems, run, type Job, type JobHelpers, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from '@/server/db/client';
+import { processAlive } from '@/server/platform/process-alive';
 import { EVENTS_CHANNEL, parseEventNotification } from '@/server/realtime-events/outbox';
-import type { JobContext, TaskDefinition } from '@/server/platform/jobs';
+import { enqueueJob, type JobContext, type TaskDefinition } from '@/server/platform/jobs';
 import { enqueueRelay } from '@/server/outbox/outbox-relay';
 import { describeJobError, recordDeadJob } from './dead-letters';
 import { registerConsumers, SCHEDULES, TASKS } from './task-list';
@@ -176,14 +176,6 @@ export async function releaseExpiredLocks(pool: pg.Pool, leaseSeconds: number, s
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const { log } = options;
@@ -325,7 +317,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
       listener = client;
       listenHealthy = true;
       // What was written while nobody listened.
-      await options.db.transaction((tx) => tx.execute(sql`SELECT graphile_worker.add_job('outbox.sweep', '{}'::json, job_key => 'outbox.sweep', job_key_mode => 'preserve_run_at')`));
+      await enqueueJob(options.db, 'outbox.sweep', {}, { jobKey: 'outbox.sweep', jobKeyMode: 'preserve_run_at' });
     } catch (err) {
       listenHealthy = false;
       if (!listenFailing) log.warn({ err: describeJobError(err) }, 'relay LISTEN failed; retrying every second');
